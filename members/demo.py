@@ -1,0 +1,113 @@
+"""Demo accounts for `make run`. Every address is under example.org."""
+
+from allauth.account.models import EmailAddress
+
+from members.models import Region, User
+
+DEMO_PASSWORD = "demo-aimq-2026"
+
+FIRST_NAMES = [
+    "Alexandre",
+    "Béatrice",
+    "Camille",
+    "Denis",
+    "Émilie",
+    "François",
+    "Geneviève",
+    "Hugo",
+    "Isabelle",
+    "Jérôme",
+    "Karine",
+    "Louis",
+    "Mélanie",
+    "Nicolas",
+    "Olivia",
+    "Philippe",
+    "Québec",
+    "Rachel",
+    "Sébastien",
+    "Tania",
+]
+LAST_NAMES = [
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Paquette",
+    "Girard",
+    "Simard",
+    "Boucher",
+]
+ORGANISATIONS = [
+    ("Ville de Rimouski", "municipality", Region.BAS_SAINT_LAURENT),
+    ("Ville de Saguenay", "municipality", Region.SAGUENAY_LAC_SAINT_JEAN),
+    ("MRC de Charlevoix", "mrc", Region.CAPITALE_NATIONALE),
+    ("Ville de Trois-Rivières", "municipality", Region.MAURICIE),
+    ("Ville de Sherbrooke", "municipality", Region.ESTRIE),
+    ("Ville de Gatineau", "municipality", Region.OUTAOUAIS),
+    ("MRC d'Abitibi", "mrc", Region.ABITIBI_TEMISCAMINGUE),
+    ("Ville de Sept-Îles", "municipality", Region.COTE_NORD),
+    ("MRC de La Matapédia", "mrc", Region.BAS_SAINT_LAURENT),
+    ("Génie-Conseil Laurentides inc.", "firm", Region.LAURENTIDES),
+    ("Ville de Lévis", "municipality", Region.CHAUDIERE_APPALACHES),
+    ("MRC de Drummond", "mrc", Region.CENTRE_DU_QUEBEC),
+]
+JOB_TITLES = [
+    "Ingénieur municipal",
+    "Ingénieure de projets",
+    "Directeur des travaux publics",
+    "Chargée de projets",
+    "Conseiller en gestion des actifs",
+]
+
+
+def _account(email: str, **fields) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults=fields)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def demo_member_email(index: int) -> str:
+    return f"membre{index:02d}@example.org"
+
+
+def load_demo_members(count: int = 40) -> dict:
+    _account(
+        "admin@example.org",
+        first_name="Admin",
+        last_name="AIMQ",
+        organisation="AIMQ",
+        region=Region.MONTREAL,
+        is_staff=True,
+        is_superuser=True,
+    )
+    for index in range(1, count + 1):
+        organisation, organisation_type, region = ORGANISATIONS[index % len(ORGANISATIONS)]
+        _account(
+            demo_member_email(index),
+            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[(index * 7) % len(LAST_NAMES)],
+            job_title=JOB_TITLES[index % len(JOB_TITLES)],
+            organisation=organisation,
+            organisation_type=organisation_type,
+            region=region,
+            preferred_language="en" if index % 10 == 0 else "fr-ca",
+        )
+    return {"members": User.objects.count()}

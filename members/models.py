@@ -1,0 +1,125 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    """The 17 administrative regions of Québec, by their official numbers."""
+
+    BAS_SAINT_LAURENT = "01", _("Bas-Saint-Laurent")
+    SAGUENAY_LAC_SAINT_JEAN = "02", _("Saguenay–Lac-Saint-Jean")
+    CAPITALE_NATIONALE = "03", _("Capitale-Nationale")
+    MAURICIE = "04", _("Mauricie")
+    ESTRIE = "05", _("Estrie")
+    MONTREAL = "06", _("Montréal")
+    OUTAOUAIS = "07", _("Outaouais")
+    ABITIBI_TEMISCAMINGUE = "08", _("Abitibi-Témiscamingue")
+    COTE_NORD = "09", _("Côte-Nord")
+    NORD_DU_QUEBEC = "10", _("Nord-du-Québec")
+    GASPESIE_ILES = "11", _("Gaspésie–Îles-de-la-Madeleine")
+    CHAUDIERE_APPALACHES = "12", _("Chaudière-Appalaches")
+    LAVAL = "13", _("Laval")
+    LANAUDIERE = "14", _("Lanaudière")
+    LAURENTIDES = "15", _("Laurentides")
+    MONTEREGIE = "16", _("Montérégie")
+    CENTRE_DU_QUEBEC = "17", _("Centre-du-Québec")
+
+
+class OrganisationType(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    MRC = "mrc", _("Regional county municipality (MRC)")
+    FIRM = "firm", _("Firm")
+    OTHER = "other", _("Other organisation")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr-ca", _("French")
+    ENGLISH = "en", _("English")
+
+
+class MemberManager(UserManager):
+    """Users are identified by their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+phone_validator = RegexValidator(
+    regex=r"^\+?[0-9 ().-]{7,25}( ?(poste|ext\.?|x) ?[0-9]{1,6})?$",
+    message=_("Enter a phone number such as 418 555-0123 or 418 555-0123 poste 12."),
+)
+
+
+class User(AbstractUser):
+    """A member of the association. The profile lives on the user: one row, no N+1."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Municipality, MRC or firm you work for."),
+    )
+    organisation_type = models.CharField(
+        _("type of organisation"), max_length=20, choices=OrganisationType.choices, blank=True
+    )
+    region = models.CharField(
+        _("administrative region"), max_length=2, choices=Region.choices, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
+    expertise = models.TextField(
+        _("areas of expertise"),
+        max_length=1000,
+        blank=True,
+        help_text=_("For example: asset management plans, calls for tenders, storm water."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.FRENCH,
+        help_text=_("The language of the e-mails the portal sends you."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = MemberManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def profile_is_complete(self) -> bool:
+        return bool(self.first_name and self.last_name and self.organisation and self.region)

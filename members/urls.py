@@ -1,0 +1,10 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.profile_detail, name="profile"),
+    path("modifier/", views.profile_edit, name="profile_edit"),
+]
