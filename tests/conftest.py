@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import StaffFactory, UserFactory
 
@@ -29,6 +30,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "broker" in item.keywords and not _on_redis():
             item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits live in the cache; without this a mail sent in one test (say a
+    confirmation, limited to one per address every 3 minutes) silences the next test's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
