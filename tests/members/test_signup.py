@@ -1,0 +1,105 @@
+"""Sign-up with mandatory e-mail verification, through the pages a newcomer uses."""
+
+import re
+
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from members.models import User
+
+PASSWORD = "Un-mot-de-passe-Solide-42"
+CONFIRM_LINK = re.compile(r"https?://[^\s]+/comptes/confirm-email/[^\s/]+/")
+
+
+def _sign_up(client, email="nouvelle@example.org"):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+def _confirmation_link(message) -> str:
+    match = CONFIRM_LINK.search(message.body)
+    assert match, f"no confirmation link in the mail body:\n{message.body}"
+    return match.group(0)
+
+
+def test_signup_page_shows_the_form(client, db):
+    response = client.get(reverse("account_signup"))
+
+    assert response.status_code == 200
+    assert 'name="email"' in response.content.decode()
+
+
+def test_signup_sends_a_verification_mail_with_a_confirmation_link(client, db):
+    response = _sign_up(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["nouvelle@example.org"]
+    assert _confirmation_link(message)
+    assert EmailAddress.objects.get(email="nouvelle@example.org").verified is False
+
+
+def test_signup_remembers_the_language_the_newcomer_used(client, db, english):
+    _sign_up(client)
+
+    assert User.objects.get(email="nouvelle@example.org").preferred_language == "en"
+
+
+def test_confirmation_link_shows_a_confirm_page_then_confirms_on_post(client, db):
+    _sign_up(client)
+    link = _confirmation_link(mail.outbox[0])
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "<form" in page.content.decode()
+    # Opening the link alone (a mail scanner does) confirms nothing.
+    assert EmailAddress.objects.get(email="nouvelle@example.org").verified is False
+
+    confirmed = client.post(link)
+    assert confirmed.status_code == 302
+    assert EmailAddress.objects.get(email="nouvelle@example.org").verified is True
+
+
+def test_member_logs_in_with_email_and_password_after_confirming(client, db):
+    _sign_up(client)
+    link = _confirmation_link(mail.outbox[0])
+    client.post(link)
+    client.logout()
+
+    response = client.post(
+        reverse("account_login"), {"login": "nouvelle@example.org", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("members:profile")).status_code == 200
+
+
+def test_login_before_confirming_gives_no_access(client, db):
+    _sign_up(client)
+    client.logout()
+
+    response = client.post(
+        reverse("account_login"), {"login": "nouvelle@example.org", "password": PASSWORD}
+    )
+
+    # allauth sends the newcomer back to "check your e-mail" instead of logging them in.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    profile = client.get(reverse("members:profile"))
+    assert profile.status_code == 302
+    assert profile["Location"].startswith(reverse("account_login"))
+
+
+def test_login_with_a_wrong_password_is_refused(client, member):
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": "pas-le-bon-mot"}
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
