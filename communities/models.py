@@ -1,0 +1,220 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_CAPACITY = 15
+
+
+class Community(models.Model):
+    """A community of practice. Names and mandates are kept in both languages."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    summary_fr = models.CharField(_("short mandate (French)"), max_length=300)
+    summary_en = models.CharField(_("short mandate (English)"), max_length=300)
+    mandate_fr = models.TextField(_("mandate (French)"))
+    mandate_en = models.TextField(_("mandate (English)"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=DEFAULT_CAPACITY,
+        help_text=_("Maximum number of members, leads included."),
+    )
+    accepting_requests = models.BooleanField(
+        _("accepting join requests"),
+        default=True,
+        help_text=_("Untick to stop taking new join requests."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name_fr"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="community_capacity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _localised(self, field: str) -> str:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        suffix = "en" if language.startswith("en") else "fr"
+        return getattr(self, f"{field}_{suffix}") or getattr(self, f"{field}_fr")
+
+    @property
+    def name(self) -> str:
+        return self._localised("name")
+
+    @property
+    def summary(self) -> str:
+        return self._localised("summary")
+
+    @property
+    def mandate(self) -> str:
+        return self._localised("mandate")
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    LEAD = "lead", _("Lead")
+
+
+class Membership(models.Model):
+    """A member's seat in a community. Leads hold a seat too: they count toward capacity."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("community")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("member"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["community", "member__last_name", "member__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "member"], name="one_membership_per_member_and_community"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.community}"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+MOTIVATION_MAX_LENGTH = 1000
+
+
+class JoinRequest(models.Model):
+    """A member's request to join. While a community is full, its pending requests form its
+    first-come waiting list (ordered by ``created_at``)."""
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("community"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("member"),
+    )
+    motivation = models.TextField(_("motivation"), max_length=MOTIVATION_MAX_LENGTH)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=JoinRequestStatus.choices,
+        default=JoinRequestStatus.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_message = models.TextField(_("message to the member"), blank=True, max_length=2000)
+    # Each escalation of an undecided request is claimed once by setting these (see services).
+    leads_reminded_at = models.DateTimeField(_("leads reminded"), null=True, blank=True)
+    staff_alerted_at = models.DateTimeField(_("staff alerted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "member"],
+                condition=Q(status="pending"),
+                name="one_open_request_per_member_and_community",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.community} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == JoinRequestStatus.PENDING
+
+
+class DecisionAction(models.TextChoices):
+    REQUESTED = "requested", _("Asked to join")
+    APPROVED = "approved", _("Request approved")
+    DECLINED = "declined", _("Request declined")
+    WITHDRAWN = "withdrawn", _("Request withdrawn")
+    LEFT = "left", _("Left the community")
+    REMOVED = "removed", _("Removed from the community")
+    CAPACITY_CHANGED = "capacity", _("Capacity changed")
+
+
+class Decision(models.Model):
+    """The history of a community: who did what, when, with which message. Append-only."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("community")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=DecisionAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member concerned"),
+    )
+    join_request = models.ForeignKey(
+        JoinRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("join request"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decision history")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.community}"

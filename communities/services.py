@@ -1,0 +1,339 @@
+"""Every change with business meaning to communities, memberships and join requests.
+
+The membership cap is a count that must hold under concurrency, so every service that adds
+a seat, frees one or changes the capacity starts by locking the community's row
+(``SELECT ... FOR UPDATE``) inside a transaction, then recounts. Concurrent approvals of one
+community therefore run one after the other; different communities do not wait for each other.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities import permissions, tasks
+from communities.models import (
+    MOTIVATION_MAX_LENGTH,
+    Community,
+    Decision,
+    DecisionAction,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    Role,
+)
+from members.models import User
+
+
+class CommunityFull(ValidationError):
+    """No seat is left: the request stays pending, on the waiting list."""
+
+
+class AlreadyDecided(ValidationError):
+    """Someone else decided this request first (two leads at once, a double click)."""
+
+
+def _lock_community(community_id: int) -> Community:
+    return Community.objects.select_for_update().get(pk=community_id)
+
+
+def _seats_taken(community: Community) -> int:
+    return Membership.objects.filter(community=community).count()
+
+
+def _record(
+    *,
+    community: Community,
+    action: str,
+    actor: User | None,
+    subject: User | None = None,
+    join_request: JoinRequest | None = None,
+    message: str = "",
+    detail: str = "",
+) -> Decision:
+    return Decision.objects.create(
+        community=community,
+        action=action,
+        actor=actor,
+        subject=subject,
+        join_request=join_request,
+        message=message,
+        detail=detail,
+    )
+
+
+def _after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def join_request_create(*, community: Community, member: User, motivation: str) -> JoinRequest:
+    """Asks to join. A full community still takes the request: it waits on the waiting list."""
+    motivation = (motivation or "").strip()
+    if not motivation:
+        raise ValidationError(_("Tell the leads briefly why you want to join."), code="required")
+    if len(motivation) > MOTIVATION_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep your motivation under %(limit)d characters."),
+            code="max_length",
+            params={"limit": MOTIVATION_MAX_LENGTH},
+        )
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not community.accepting_requests:
+            raise ValidationError(
+                _("This community is not taking join requests at the moment."), code="closed"
+            )
+        if Membership.objects.filter(community=community, member=member).exists():
+            raise ValidationError(_("You are already a member of this community."), code="member")
+        try:
+            # The savepoint keeps the outer transaction usable when the constraint fires.
+            with transaction.atomic():
+                join_request = JoinRequest.objects.create(
+                    community=community, member=member, motivation=motivation
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("You already have a pending request for this community."), code="duplicate"
+            ) from None
+        _record(
+            community=community,
+            action=DecisionAction.REQUESTED,
+            actor=member,
+            subject=member,
+            join_request=join_request,
+        )
+        _after_commit(tasks.notify_join_request_submitted, join_request.pk)
+    return join_request
+
+
+def join_request_withdraw(*, join_request: JoinRequest, member: User) -> JoinRequest:
+    if join_request.member_id != member.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        _lock_community(join_request.community_id)
+        join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        if not join_request.is_open:
+            raise AlreadyDecided(_("This request is no longer pending."), code="decided")
+        join_request.status = JoinRequestStatus.WITHDRAWN
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = member
+        join_request.save(update_fields=["status", "decided_at", "decided_by"])
+        _record(
+            community=join_request.community,
+            action=DecisionAction.WITHDRAWN,
+            actor=member,
+            subject=member,
+            join_request=join_request,
+        )
+    return join_request
+
+
+def _lock_open_request(*, join_request: JoinRequest, decided_by: User) -> tuple:
+    community = _lock_community(join_request.community_id)
+    if not permissions.can_decide_requests(decided_by, community):
+        raise PermissionDenied
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("member").get(pk=join_request.pk)
+    )
+    if not join_request.is_open:
+        raise AlreadyDecided(
+            _("This request was already %(status)s.")
+            % {"status": join_request.get_status_display().lower()},
+            code="decided",
+        )
+    return community, join_request
+
+
+def join_request_approve(
+    *, join_request: JoinRequest, decided_by: User, message: str = ""
+) -> Membership:
+    """Gives the requester a seat if one is left; otherwise raises CommunityFull and the request
+    stays pending on the waiting list."""
+    with transaction.atomic():
+        community, join_request = _lock_open_request(
+            join_request=join_request, decided_by=decided_by
+        )
+        if _seats_taken(community) >= community.capacity:
+            full = True
+        else:
+            full = False
+            membership, _created = Membership.objects.get_or_create(
+                community=community, member=join_request.member
+            )
+            join_request.status = JoinRequestStatus.APPROVED
+            join_request.decided_at = timezone.now()
+            join_request.decided_by = decided_by
+            join_request.decision_message = message.strip()
+            join_request.save(
+                update_fields=["status", "decided_at", "decided_by", "decision_message"]
+            )
+            _record(
+                community=community,
+                action=DecisionAction.APPROVED,
+                actor=decided_by,
+                subject=join_request.member,
+                join_request=join_request,
+                message=join_request.decision_message,
+            )
+            _after_commit(tasks.notify_join_request_decided, join_request.pk)
+    if full:
+        raise CommunityFull(
+            _(
+                "%(community)s is full (%(capacity)d members): the request stays on the "
+                "waiting list until a seat frees."
+            ),
+            code="full",
+            params={"community": community.name, "capacity": community.capacity},
+        )
+    return membership
+
+
+def join_request_decline(
+    *, join_request: JoinRequest, decided_by: User, message: str = ""
+) -> JoinRequest:
+    with transaction.atomic():
+        community, join_request = _lock_open_request(
+            join_request=join_request, decided_by=decided_by
+        )
+        join_request.status = JoinRequestStatus.DECLINED
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = decided_by
+        join_request.decision_message = message.strip()
+        join_request.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
+        _record(
+            community=community,
+            action=DecisionAction.DECLINED,
+            actor=decided_by,
+            subject=join_request.member,
+            join_request=join_request,
+            message=join_request.decision_message,
+        )
+        _after_commit(tasks.notify_join_request_decided, join_request.pk)
+    return join_request
+
+
+def _free_seat(*, community: Community, membership: Membership) -> None:
+    membership.delete()
+    if JoinRequest.objects.filter(community=community, status=JoinRequestStatus.PENDING).exists():
+        _after_commit(tasks.notify_seat_freed, community.pk)
+
+
+def membership_leave(*, community: Community, member: User) -> None:
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        membership = Membership.objects.filter(community=community, member=member).first()
+        if membership is None:
+            raise ValidationError(_("You are not a member of this community."), code="not_member")
+        _free_seat(community=community, membership=membership)
+        _record(community=community, action=DecisionAction.LEFT, actor=member, subject=member)
+
+
+def membership_remove(*, membership: Membership, removed_by: User, reason: str) -> Decision:
+    """A lead (or staff) removes a member; the member receives the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the member a reason for the removal."), code="required")
+    with transaction.atomic():
+        community = _lock_community(membership.community_id)
+        if not permissions.can_manage_members(removed_by, community):
+            raise PermissionDenied
+        membership = Membership.objects.select_related("member").filter(pk=membership.pk).first()
+        if membership is None:
+            raise ValidationError(_("This person is no longer a member."), code="not_member")
+        if membership.member_id == removed_by.pk:
+            raise ValidationError(
+                _("Use “Leave this community” to remove yourself."), code="self_removal"
+            )
+        _free_seat(community=community, membership=membership)
+        decision = _record(
+            community=community,
+            action=DecisionAction.REMOVED,
+            actor=removed_by,
+            subject=membership.member,
+            message=reason,
+        )
+        _after_commit(tasks.notify_member_removed, decision.pk)
+    return decision
+
+
+def community_set_capacity(*, community: Community, capacity: int, changed_by: User) -> Community:
+    """Changes the cap. Lowering it below the current number of members is refused."""
+    if capacity < 1:
+        raise ValidationError(_("The capacity must be at least 1."), code="min_capacity")
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not changed_by.is_staff:
+            raise PermissionDenied
+        members_count = _seats_taken(community)
+        if capacity < members_count:
+            raise ValidationError(
+                _(
+                    "The capacity cannot be lower than the current number of members "
+                    "(%(count)d). Remove members first."
+                ),
+                code="below_count",
+                params={"count": members_count},
+            )
+        previous = community.capacity
+        if capacity == previous:
+            return community
+        community.capacity = capacity
+        community.save(update_fields=["capacity"])
+        _record(
+            community=community,
+            action=DecisionAction.CAPACITY_CHANGED,
+            actor=changed_by,
+            detail=f"{previous} → {capacity}",
+        )
+        waiting = JoinRequest.objects.filter(
+            community=community, status=JoinRequestStatus.PENDING
+        ).exists()
+        if capacity > previous and previous <= members_count and waiting:
+            _after_commit(tasks.notify_seat_freed, community.pk)
+    return community
+
+
+def lead_assign(*, community: Community, member: User, assigned_by: User) -> Membership:
+    """Makes a member a lead; a newcomer takes a seat, so the cap is checked like an approval."""
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not assigned_by.is_staff:
+            raise PermissionDenied
+        membership = Membership.objects.filter(community=community, member=member).first()
+        if membership is None:
+            if _seats_taken(community) >= community.capacity:
+                raise CommunityFull(
+                    _("%(community)s is full: free a seat before adding a lead."),
+                    code="full",
+                    params={"community": community.name},
+                )
+            membership = Membership.objects.create(
+                community=community, member=member, role=Role.LEAD
+            )
+        elif membership.role != Role.LEAD:
+            membership.role = Role.LEAD
+            membership.save(update_fields=["role"])
+    return membership
+
+
+def claim_join_request_escalations(*, now=None) -> dict[str, list[int]]:
+    """Claims the undecided requests whose leads must be reminded (7 days) or whose staff must be
+    told (14 days). The conditional UPDATE is the claim: a request is claimed once, whatever
+    runs concurrently, so each nudge is sent once."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    claimed: dict[str, list[int]] = {"leads": [], "staff": []}
+    pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING)
+    for key, field, age in (
+        ("leads", "leads_reminded_at", timedelta(days=7)),
+        ("staff", "staff_alerted_at", timedelta(days=14)),
+    ):
+        due = pending.filter(**{f"{field}__isnull": True, "created_at__lte": now - age})
+        for request_id in due.values_list("pk", flat=True):
+            won = JoinRequest.objects.filter(
+                pk=request_id, status=JoinRequestStatus.PENDING, **{f"{field}__isnull": True}
+            ).update(**{field: now})
+            if won:
+                claimed[key].append(request_id)
+    return claimed
