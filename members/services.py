@@ -17,13 +17,20 @@ PROFILE_FIELDS = (
 
 @transaction.atomic
 def profile_update(*, user: User, data: dict) -> User:
-    """Saves the profile fields a member edits; anything else in ``data`` is ignored."""
+    """Saves the profile fields a member edits; anything else in ``data`` is ignored.
+
+    Compares with the stored row, not with ``user``: a ModelForm bound to ``user`` has already
+    copied its input onto that object, so comparing with it would find nothing to save.
+    """
+    stored = User.objects.select_for_update().get(pk=user.pk)
     changed = []
     for field in PROFILE_FIELDS:
-        if field in data and getattr(user, field) != data[field]:
-            setattr(user, field, data[field])
+        if field in data and getattr(stored, field) != data[field]:
+            setattr(stored, field, data[field])
             changed.append(field)
     if changed:
-        user.full_clean(exclude=["password"])
-        user.save(update_fields=changed)
-    return user
+        stored.full_clean(exclude=["password"])
+        stored.save(update_fields=changed)
+        for field in changed:
+            setattr(user, field, getattr(stored, field))
+    return stored
