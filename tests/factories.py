@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
+from communities.models import Community, JoinRequest, Membership, Role
 from members.models import Region, User
 
 PASSWORD = "motdepasse-Solide-42"
@@ -32,3 +33,41 @@ class UserFactory(DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class CommunityFactory(DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    slug = factory.Sequence(lambda n: f"communaute-{n}")
+    name_fr = factory.Sequence(lambda n: f"Communauté {n}")
+    name_en = factory.Sequence(lambda n: f"Community {n}")
+    summary_fr = "Échanger sur les pratiques municipales."
+    summary_en = "Sharing municipal practices."
+    mandate_fr = "La communauté réunit des ingénieurs municipaux."
+    mandate_en = "The community brings municipal engineers together."
+    capacity = 15
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    community = factory.SubFactory(CommunityFactory)
+    member = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+class LeadMembershipFactory(MembershipFactory):
+    role = Role.LEAD
+
+
+class JoinRequestFactory(DjangoModelFactory):
+    """A pending request created directly; tests of the rules go through the services."""
+
+    class Meta:
+        model = JoinRequest
+
+    community = factory.SubFactory(CommunityFactory)
+    member = factory.SubFactory(UserFactory)
+    motivation = "Je veux partager mes outils et apprendre des autres."
