@@ -69,3 +69,26 @@ def english(client):
     """Switches the test client to English, as the language switcher's cookie does."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """Runs what the code enqueues, as a worker would: on-commit callbacks are executed and
+    Celery tasks run eagerly in the test's process. Use as a context manager:
+    ``with run_tasks(): service(...)``."""
+    from contextlib import contextmanager
+
+    from aimq_portal.celery import app
+
+    @contextmanager
+    def _run():
+        previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+        app.conf.task_always_eager = True
+        app.conf.task_eager_propagates = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                yield callbacks
+        finally:
+            app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+    return _run

@@ -8,6 +8,7 @@ e-mails written as files under var/mail/.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -185,7 +186,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Undecided join requests: leads reminded after 7 days, staff told after 14.
+    "sweep-undecided-join-requests": {
+        "task": "communities.tasks.sweep_undecided_join_requests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {
