@@ -1,0 +1,58 @@
+"""/healthz: what a load balancer or monitor asks before sending traffic."""
+
+import time
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from aimq_portal import health
+from aimq_portal.celery import app as celery_app
+
+# Nothing listens on port 1: connecting fails at once with "connection refused".
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def unreachable_broker(monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "broker_url", UNREACHABLE_BROKER)
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+
+
+class _FailingConnection:
+    def cursor(self):
+        raise OperationalError("connection to server at 127.0.0.1 failed")
+
+
+def test_healthy_portal_answers_200_json(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_unreachable_broker_answers_503(client, db, unreachable_broker):
+    started = time.monotonic()
+    response = client.get(reverse("healthz"))
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "broker": "error"}
+    # Connection refused is known at once; the check must not sleep between retries.
+    assert elapsed < 1.5
+
+
+def test_failing_database_answers_503(client, db, monkeypatch):
+    monkeypatch.setattr(health, "connection", _FailingConnection())
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "error", "broker": "ok"}
+
+
+def test_healthz_accepts_only_get(client, db):
+    assert client.post(reverse("healthz")).status_code == 405
