@@ -15,9 +15,11 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def unreachable_broker(monkeypatch):
-    monkeypatch.setitem(celery_app.conf, "broker_url", UNREACHABLE_BROKER)
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    """The health check connects for real, to a broker URL where nothing listens."""
+    connect = celery_app.connection_for_write
+    monkeypatch.setattr(
+        celery_app, "connection_for_write", lambda **kwargs: connect(UNREACHABLE_BROKER, **kwargs)
+    )
 
 
 class _FailingConnection:
