@@ -316,6 +316,35 @@ def lead_assign(*, community: Community, member: User, assigned_by: User) -> Mem
     return membership
 
 
+def membership_add(
+    *, community: Community, member: User, added_by: User, role: str = Role.MEMBER
+) -> Membership:
+    """Staff seat someone directly (the admin's membership inline). A seat is a seat: the cap is
+    checked under the community's lock exactly as for an approval."""
+    if role == Role.LEAD:
+        return lead_assign(community=community, member=member, assigned_by=added_by)
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not added_by.is_staff:
+            raise PermissionDenied
+        if Membership.objects.filter(community=community, member=member).exists():
+            raise ValidationError(
+                _("%(member)s is already a member of this community."),
+                code="member",
+                params={"member": member.display_name},
+            )
+        if _seats_taken(community) >= community.capacity:
+            raise CommunityFull(
+                _(
+                    "%(community)s is full (%(capacity)d members): free a seat or raise the "
+                    "capacity before adding a member."
+                ),
+                code="full",
+                params={"community": community.name, "capacity": community.capacity},
+            )
+        return Membership.objects.create(community=community, member=member, role=Role.MEMBER)
+
+
 def claim_join_request_escalations(*, now=None) -> dict[str, list[int]]:
     """Claims the undecided requests whose leads must be reminded (7 days) or whose staff must be
     told (14 days). The conditional UPDATE is the claim: a request is claimed once, whatever
