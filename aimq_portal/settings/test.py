@@ -35,3 +35,7 @@ class _InvalidTemplateVariable(str):
 
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")
+
+# Tests do not run collectstatic; autorefresh keeps WhiteNoise from warning, on every test,
+# that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True
