@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("members.urls")),
+    path("communautes/", include("communities.urls")),
     path("admin/", admin.site.urls),
 ]
 

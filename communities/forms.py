@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import MOTIVATION_MAX_LENGTH
+
+DECISION_MESSAGE_MAX_LENGTH = 2000
+
+
+class JoinRequestForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("Why do you want to join this community?"),
+        max_length=MOTIVATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request so the limit is shown in the visitor's language.
+        self.fields["motivation"].help_text = gettext(
+            "The leads read it before deciding. At most %(limit)d characters."
+        ) % {"limit": MOTIVATION_MAX_LENGTH}
+
+
+class DecisionForm(forms.Form):
+    """Approve or decline a join request. Rendered with a prefix per request, so the inbox can
+    show one form per request with distinct field ids."""
+
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (DECLINE, _("Decline"))],
+    )
+    message = forms.CharField(
+        label=_("Message to the member (optional)"),
+        required=False,
+        max_length=DECISION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent with the decision by e-mail."),
+    )
+
+
+class RemovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the removal"),
+        max_length=DECISION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The member receives this reason by e-mail."),
+    )

@@ -1,0 +1,220 @@
+"""What the community pages read: each selector costs a fixed number of queries.
+
+A community's pending requests are its waiting list while it is full (first come, first
+served by ``created_at``); a visitor's position is the rank of their pending request there.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from communities.models import Community, JoinRequest, JoinRequestStatus, Membership, Role
+from members.models import User
+
+
+class ViewerStatus:
+    """The visitor's relation to a community, as the list and the community page show it."""
+
+    LEAD = "lead"
+    MEMBER = "member"
+    PENDING = "pending"
+    WAITING = "waiting"
+
+
+def _count_subquery(queryset: QuerySet, group_by: str) -> Subquery:
+    """A correlated COUNT(*) usable as an annotation (0 rather than NULL when nothing matches)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group_by).annotate(total=Count("pk")).values("total")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _position_on_waiting_list() -> Coalesce:
+    """For a pending request: how many pending requests of its community came before it, plus
+    itself. Ties on ``created_at`` are broken by id, as the model's ordering does."""
+    ahead_or_same = JoinRequest.objects.filter(
+        community=OuterRef("community"), status=JoinRequestStatus.PENDING
+    ).filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
+    )
+    return _count_subquery(ahead_or_same, "community")
+
+
+def _seats_taken_of_request_community() -> Coalesce:
+    return _count_subquery(Membership.objects.filter(community=OuterRef("community")), "community")
+
+
+def _communities() -> QuerySet[Community]:
+    leads = Membership.objects.filter(role=Role.LEAD).select_related("member")
+    return (
+        Community.objects.annotate(members_count=Count("memberships", distinct=True))
+        .annotate(seats_left=F("capacity") - F("members_count"))
+        .prefetch_related(Prefetch("memberships", queryset=leads, to_attr="lead_memberships"))
+    )
+
+
+def _attach_viewer_status(communities: list[Community], user) -> list[Community]:
+    """Sets on each community ``is_full``, ``viewer_status``, ``viewer_request`` and
+    ``viewer_position``: two queries for the whole list, whatever its length."""
+    roles: dict[int, str] = {}
+    requests: dict[int, JoinRequest] = {}
+    if user.is_authenticated and communities:
+        ids = [community.pk for community in communities]
+        roles = dict(
+            Membership.objects.filter(member=user, community_id__in=ids).values_list(
+                "community_id", "role"
+            )
+        )
+        requests = {
+            join_request.community_id: join_request
+            for join_request in JoinRequest.objects.filter(
+                member=user, community_id__in=ids, status=JoinRequestStatus.PENDING
+            ).annotate(position=_position_on_waiting_list())
+        }
+    for community in communities:
+        community.is_full = community.members_count >= community.capacity
+        community.leads = [membership.member for membership in community.lead_memberships]
+        community.viewer_request = requests.get(community.pk)
+        community.viewer_position = None
+        role = roles.get(community.pk)
+        if role == Role.LEAD:
+            community.viewer_status = ViewerStatus.LEAD
+        elif role is not None:
+            community.viewer_status = ViewerStatus.MEMBER
+        elif community.viewer_request is not None and community.is_full:
+            community.viewer_status = ViewerStatus.WAITING
+            community.viewer_position = community.viewer_request.position
+        elif community.viewer_request is not None:
+            community.viewer_status = ViewerStatus.PENDING
+        else:
+            community.viewer_status = None
+    return communities
+
+
+def community_list(*, user) -> list[Community]:
+    """Every community with its member count, seats left, leads and the visitor's status."""
+    return _attach_viewer_status(list(_communities()), user)
+
+
+def community_detail(*, slug: str, user) -> Community | None:
+    """One community, enriched as in the list; None when the slug names none."""
+    communities = _attach_viewer_status(list(_communities().filter(slug=slug)), user)
+    return communities[0] if communities else None
+
+
+def community_members(*, community: Community) -> QuerySet[Membership]:
+    """The community's members, leads first, then by name."""
+    lead_first = Case(When(role=Role.LEAD, then=Value(0)), default=Value(1))
+    return (
+        Membership.objects.filter(community=community)
+        .select_related("member")
+        .order_by(lead_first, "member__last_name", "member__first_name", "member__email")
+    )
+
+
+def waiting_list(*, community: Community) -> QuerySet[JoinRequest]:
+    """The community's pending requests, first come first served."""
+    return (
+        JoinRequest.objects.filter(community=community, status=JoinRequestStatus.PENDING)
+        .select_related("member")
+        .order_by("created_at", "pk")
+    )
+
+
+def _with_queue_info(join_requests: QuerySet[JoinRequest]) -> QuerySet[JoinRequest]:
+    """Adds ``position`` (place among the community's pending requests, meaningful for a
+    pending one) and ``community_is_full`` (then those pending requests are its waiting list)."""
+    return join_requests.annotate(
+        community_seats_taken=_seats_taken_of_request_community(),
+        position=_position_on_waiting_list(),
+    ).annotate(
+        community_is_full=Case(
+            When(community_seats_taken__gte=F("community__capacity"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def lead_inbox(*, user) -> QuerySet[JoinRequest]:
+    """The pending requests a lead (or staff) decides, oldest first, with the requester, the
+    community, whether it is full and the request's place in the queue."""
+    pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING)
+    if not user.is_authenticated:
+        return pending.none()
+    if not user.is_staff:
+        led = Membership.objects.filter(member=user, role=Role.LEAD).values("community_id")
+        pending = pending.filter(community_id__in=led)
+    return _with_queue_info(pending.select_related("member", "community")).order_by(
+        "created_at", "pk"
+    )
+
+
+def join_request_detail(*, pk: int) -> JoinRequest | None:
+    """One request, whatever its status, with the same details as in the inbox."""
+    return (
+        _with_queue_info(
+            JoinRequest.objects.filter(pk=pk).select_related("member", "community", "decided_by")
+        )
+        .order_by()
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class LeadInboxBadge:
+    shown: bool  # the visitor leads a community or is staff: the inbox link is theirs
+    pending: int
+
+
+def lead_inbox_badge(*, user) -> LeadInboxBadge:
+    """Whether the visitor has an inbox and how many requests wait in it: one query."""
+    if not user.is_authenticated:
+        return LeadInboxBadge(shown=False, pending=0)
+    if user.is_staff:
+        pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING).count()
+        return LeadInboxBadge(shown=True, pending=pending)
+    totals = Membership.objects.filter(member=user, role=Role.LEAD).aggregate(
+        led=Count("pk", distinct=True),
+        pending=Count(
+            "community__join_requests",
+            filter=Q(community__join_requests__status=JoinRequestStatus.PENDING),
+            distinct=True,
+        ),
+    )
+    return LeadInboxBadge(shown=bool(totals["led"]), pending=totals["pending"])
+
+
+def pending_request_count_for_lead(*, user) -> int:
+    return lead_inbox_badge(user=user).pending
+
+
+def my_join_requests(*, member: User) -> QuerySet[JoinRequest]:
+    """A member's requests, newest first, with the community and, for pending ones, their
+    place in the queue and whether the community is full (then the queue is a waiting list)."""
+    return _with_queue_info(
+        JoinRequest.objects.filter(member=member).select_related("community", "decided_by")
+    ).order_by("-created_at", "-pk")
+
+
+def my_communities(*, member: User) -> QuerySet[Membership]:
+    """The member's memberships with their community, for the home page."""
+    return Membership.objects.filter(member=member).select_related("community")

@@ -1,0 +1,20 @@
+from django import template
+
+from communities import selectors
+from communities.models import JoinRequestStatus
+
+register = template.Library()
+
+
+@register.inclusion_tag("communities/includes/home_section.html", takes_context=True)
+def home_communities(context) -> dict:
+    """The home page's summary for a signed-in member: their communities and open requests."""
+    user = context["user"]
+    if not user.is_authenticated:
+        return {"show": False, "memberships": [], "pending_requests": []}
+    pending = selectors.my_join_requests(member=user).filter(status=JoinRequestStatus.PENDING)
+    return {
+        "show": True,
+        "memberships": list(selectors.my_communities(member=user)),
+        "pending_requests": list(pending),
+    }
