@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from communities.models import Community, JoinRequest, Membership, Role
@@ -71,3 +74,31 @@ class JoinRequestFactory(DjangoModelFactory):
     community = factory.SubFactory(CommunityFactory)
     member = factory.SubFactory(UserFactory)
     motivation = "Je veux partager mes outils et apprendre des autres."
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A hybrid meeting two weeks ahead, created directly; rules are tested through services."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Rencontre {n}")
+    agenda = "<p>Tour de table</p>"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=14)).replace(microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    format = "hybrid"
+    venue_name = "Hôtel de ville"
+    address = "1 rue Principale, Trois-Rivières"
+    meeting_url = "https://meet.example.org/aimq"
+
+
+class RsvpFactory(DjangoModelFactory):
+    class Meta:
+        model = "meetings.Rsvp"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(UserFactory)
+    response = "in_person"

@@ -1,0 +1,117 @@
+"""iCalendar files for meetings: one meeting (invitation, update, cancellation) or a member's
+feed of all their communities' meetings.
+
+Times are written with TZID America/Montreal and the VTIMEZONE that defines it, so calendar
+programs show the local time the leads chose, across daylight-saving changes. The UID never
+changes and SEQUENCE follows ``Meeting.sequence``, so an update replaces the event instead of
+adding a second one."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import nh3
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from meetings.models import Meeting
+
+PRODID = "-//AIMQ//Communities of practice portal//EN"
+LOCAL_ZONE = ZoneInfo("America/Montreal")
+
+
+def _uid(meeting: Meeting) -> str:
+    return f"{meeting.uid}@aimq-portal"
+
+
+def _location(meeting: Meeting) -> str:
+    if not meeting.has_room:
+        return meeting.meeting_url
+    place = ", ".join(
+        part for part in (meeting.venue_name, " ".join(meeting.address.split())) if part
+    )
+    return f"{place} / {meeting.meeting_url}" if meeting.is_online else place
+
+
+def _description(meeting: Meeting, *, include_private: bool) -> str:
+    # The agenda is sanitised HTML; calendar programs expect plain text.
+    parts = [nh3.clean(meeting.agenda, tags=set()).strip()]
+    if include_private and meeting.is_online:
+        parts.append(meeting.meeting_url)
+    return "\n\n".join(part for part in parts if part)
+
+
+def _event(meeting: Meeting, *, include_private: bool) -> Event:
+    event = Event()
+    event.add("uid", _uid(meeting))
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", meeting.sequence)
+    event.add("summary", meeting.title)
+    event.add("dtstart", meeting.starts_at.astimezone(LOCAL_ZONE))
+    event.add("dtend", meeting.ends_at.astimezone(LOCAL_ZONE))
+    event.add("last-modified", meeting.updated_at or timezone.now())
+    description = _description(meeting, include_private=include_private)
+    if description:
+        event.add("description", description)
+    if include_private:
+        event.add("location", _location(meeting))
+        if meeting.is_online:
+            event.add("url", meeting.meeting_url)
+    if meeting.is_cancelled:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    return event
+
+
+def _calendar(events: list[Event], *, method: str | None, starts: list) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    for event in events:
+        calendar.add_component(event)
+    if starts:
+        # A VTIMEZONE covering the meetings' years, not every rule since 1970.
+        calendar.add_missing_timezones(
+            first_date=(min(starts) - timedelta(days=366)).date(),
+            last_date=(max(starts) + timedelta(days=366)).date(),
+        )
+    return calendar
+
+
+def meeting_calendar(meeting: Meeting, *, include_private: bool) -> bytes:
+    """An invitation or update (METHOD:REQUEST), or a cancellation (METHOD:CANCEL with
+    STATUS:CANCELLED) for a cancelled meeting."""
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    event = _event(meeting, include_private=include_private)
+    if settings.DEFAULT_FROM_EMAIL:
+        # METHOD:REQUEST/CANCEL need an organizer for calendar programs to apply them.
+        address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip()
+        event.add("organizer", f"mailto:{address}")
+    return _calendar([event], method=method, starts=[meeting.starts_at]).to_ical()
+
+
+def feed_calendar(meetings: Iterable[Meeting], *, include_private: bool, name: str) -> bytes:
+    """A subscription feed (METHOD:PUBLISH); cancelled meetings stay with STATUS:CANCELLED so
+    subscribed calendars remove them."""
+    meetings = list(meetings)
+    calendar_events = [_event(m, include_private=include_private) for m in meetings]
+    calendar = _calendar(calendar_events, method="PUBLISH", starts=[m.starts_at for m in meetings])
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", str(LOCAL_ZONE))
+    return calendar.to_ical()
+
+
+def member_feed(member) -> bytes:
+    """The member's secret calendar feed: every meeting of all their communities. They are a
+    member of each, so the address and link are included."""
+    from meetings.selectors import meetings_for_feed
+
+    return feed_calendar(
+        meetings_for_feed(member=member),
+        include_private=True,
+        name="AIMQ – Communautés de pratique",
+    )

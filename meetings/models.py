@@ -1,0 +1,353 @@
+"""Meetings of a community (in person, online or hybrid), members' answers, reminders,
+attendance and follow-ups.
+
+Times are stored in UTC and shown in America/Montreal. The rules a database can hold are
+constraints here; the rest (who may do what, seats under a row lock) lives in services."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community
+
+https_validator = URLValidator(
+    schemes=["https"], message=_("Enter a secure link starting with https://.")
+)
+
+DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg"]
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_document_size(file) -> None:
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large: %(limit)d MB at most."),
+            code="file_too_large",
+            params={"limit": DOCUMENT_MAX_BYTES // (1024 * 1024)},
+        )
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid (in person and online)")
+
+
+class Meeting(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("community")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    agenda = models.TextField(
+        _("agenda"), blank=True, help_text=_("Simple formatting is kept; scripts are removed.")
+    )
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    format = models.CharField(
+        _("format"), max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.HYBRID
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    meeting_url = models.URLField(
+        _("online meeting link"), max_length=500, blank=True, validators=[https_validator]
+    )
+    in_person_seats = models.PositiveSmallIntegerField(
+        _("seats in the room"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the room has no limit."),
+    )
+    invited_experts = models.TextField(_("invited experts"), blank=True)
+    lunch_provided = models.BooleanField(_("lunch provided"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # iCalendar: the same UID for the meeting's whole life, SEQUENCE raised on each change.
+    uid = models.UUIDField(
+        _("calendar identifier"), default=uuid.uuid4, unique=True, editable=False
+    )
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(in_person_seats__isnull=True) | Q(in_person_seats__gte=1),
+                name="meeting_seats_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(format="online") | (~Q(venue_name="") & ~Q(address="")),
+                name="meeting_place_when_in_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(format="in_person") | ~Q(meeting_url=""),
+                name="meeting_link_when_online",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def has_room(self) -> bool:
+        return self.format in (MeetingFormat.IN_PERSON, MeetingFormat.HYBRID)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (MeetingFormat.ONLINE, MeetingFormat.HYBRID)
+
+    @property
+    def allowed_responses(self) -> list[str]:
+        responses = []
+        if self.has_room:
+            responses.append(RsvpResponse.IN_PERSON)
+        if self.is_online:
+            responses.append(RsvpResponse.ONLINE)
+        return [*responses, RsvpResponse.DECLINED]
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors.setdefault("ends_at", []).append(
+                ValidationError(_("The meeting must end after it starts."), code="ends_before")
+            )
+        if self.has_room:
+            if not (self.venue_name or "").strip():
+                errors.setdefault("venue_name", []).append(
+                    ValidationError(
+                        _("Name the venue of a meeting held in person."), code="venue_required"
+                    )
+                )
+            if not (self.address or "").strip():
+                errors.setdefault("address", []).append(
+                    ValidationError(
+                        _("Give the address of a meeting held in person."), code="address_required"
+                    )
+                )
+        if self.is_online and not (self.meeting_url or "").strip():
+            errors.setdefault("meeting_url", []).append(
+                ValidationError(
+                    _("Give the link of a meeting held online."), code="meeting_url_required"
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RsvpResponse(models.TextChoices):
+    IN_PERSON = "in_person", _("I will attend in person")
+    ONLINE = "online", _("I will attend online")
+    DECLINED = "declined", _("I cannot attend")
+
+
+class Rsvp(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_rsvps",
+        verbose_name=_("member"),
+    )
+    response = models.CharField(_("answer"), max_length=10, choices=RsvpResponse.choices)
+    stays_for_lunch = models.BooleanField(_("stays for lunch"), default=False)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="one_rsvp_per_member_and_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.meeting}: {self.get_response_display()}"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail of one meeting to one member for one offset.
+
+    The unique constraint is the exactly-once: whoever runs the sweep, the row exists once.
+    ``for_starts_at`` is the start the reminder was computed for: a moved meeting gets new rows
+    and is reminded again for its new time."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_reminders",
+        verbose_name=_("member"),
+    )
+    offset_minutes = models.PositiveIntegerField(_("minutes before the start"))
+    for_starts_at = models.DateTimeField(_("for the start at"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member", "offset_minutes", "for_starts_at"],
+                name="one_reminder_per_meeting_member_offset_and_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} → {self.member} ({self.offset_minutes} min)"
+
+
+class AttendanceMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_attendances",
+        verbose_name=_("member"),
+    )
+    mode = models.CharField(_("attended"), max_length=10, choices=AttendanceMode.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="one_attendance_per_member_and_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.meeting}"
+
+
+class FollowUp(models.Model):
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="followup", verbose_name=_("meeting")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    recording_url = models.URLField(
+        _("recording link"), max_length=500, blank=True, validators=[https_validator]
+    )
+    recording_public = models.BooleanField(
+        _("recording visible to everyone"),
+        default=False,
+        help_text=_("Otherwise only the community's members and staff see it."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class FollowUpDocument(models.Model):
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="documents", verbose_name=_("follow-up")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="meetings/followups/%Y/%m/",
+        validators=[
+            FileExtensionValidator(
+                DOCUMENT_EXTENSIONS,
+                message=_("Accepted files: PDF, Word, Excel, PowerPoint, PNG or JPEG."),
+            ),
+            validate_document_size,
+        ],
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up document")
+        verbose_name_plural = _("follow-up documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a member's calendar feed address. Regenerating it revokes the old link."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_token",
+        verbose_name=_("member"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return str(self.member)

@@ -1,0 +1,433 @@
+"""Every change with business meaning to meetings, answers, reminders and follow-ups.
+
+In-person seats are a count that must hold under concurrency: ``rsvp_set`` (and any change of
+the seat limit) starts by locking the meeting's row (``SELECT ... FOR UPDATE``), then recounts.
+E-mails are enqueued with ``transaction.on_commit`` and sent at most once (see
+aimq_portal.mail.send_once)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community, Membership
+from communities.permissions import is_member
+from meetings import permissions, tasks
+from meetings.models import (
+    Attendance,
+    AttendanceMode,
+    CalendarFeedToken,
+    FollowUp,
+    FollowUpDocument,
+    Meeting,
+    MeetingFormat,
+    Reminder,
+    Rsvp,
+    RsvpResponse,
+    new_calendar_token,
+)
+from members.models import User
+
+LOCAL_ZONE = ZoneInfo("America/Montreal")
+DEFAULT_REMINDER_OFFSETS = [timedelta(days=7), timedelta(days=1)]
+# A reminder is sent only within this window after it fell due. Beat runs every 15 minutes, so
+# 12 hours absorbs a long outage of the worker or beat; beyond that a "7 days before" reminder
+# would arrive days late (meeting scheduled 2 days ahead, member who joined after the offset,
+# beat down for a weekend) and say something untrue, so it is skipped rather than caught up.
+REMINDER_GRACE = timedelta(hours=12)
+# A reminder claimed by a sweep but still unsent after this long is handed to a new task (the
+# first one was lost with its worker); send_once still guarantees a single e-mail.
+REMINDER_RECLAIM_AFTER = timedelta(hours=1)
+
+ALLOWED_AGENDA_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4"}
+
+# Changing these fields changes the calendar event: SEQUENCE is raised.
+CALENDAR_FIELDS = (
+    "title",
+    "agenda",
+    "starts_at",
+    "ends_at",
+    "format",
+    "venue_name",
+    "address",
+    "meeting_url",
+)
+# Changing these is news a member must act upon: they are e-mailed the update.
+NOTIFY_FIELDS = ("starts_at", "ends_at", "format", "venue_name", "address", "meeting_url")
+EDITABLE_FIELDS = (
+    *CALENDAR_FIELDS,
+    "in_person_seats",
+    "invited_experts",
+    "lunch_provided",
+)
+
+
+class RoomFull(ValidationError):
+    """No in-person seat is left; the member may attend online (hybrid) or wait for a seat."""
+
+
+class MeetingClosed(ValidationError):
+    """The meeting is cancelled or has started: answers can no longer change."""
+
+
+def _after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def _lock_meeting(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("community").get(pk=meeting_id)
+
+
+def sanitise_agenda(agenda: str) -> str:
+    return nh3.clean(agenda or "", tags=ALLOWED_AGENDA_TAGS).strip()
+
+
+def _validate(meeting: Meeting) -> None:
+    """Field validators (https only, lengths) and the format rules of Meeting.clean()."""
+    meeting.full_clean(exclude=["community", "created_by"])
+
+
+def _in_person_count(meeting: Meeting, *, excluding: User | None = None) -> int:
+    answers = Rsvp.objects.filter(meeting=meeting, response=RsvpResponse.IN_PERSON)
+    if excluding is not None:
+        answers = answers.exclude(member=excluding)
+    return answers.count()
+
+
+def meeting_schedule(
+    *,
+    community: Community,
+    scheduled_by: User,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    format: str,
+    agenda: str = "",
+    venue_name: str = "",
+    address: str = "",
+    meeting_url: str = "",
+    in_person_seats: int | None = None,
+    invited_experts: str = "",
+    lunch_provided: bool = False,
+) -> Meeting:
+    if not permissions.can_manage_meetings(scheduled_by, community):
+        raise PermissionDenied
+    meeting = Meeting(
+        community=community,
+        created_by=scheduled_by,
+        title=(title or "").strip(),
+        agenda=sanitise_agenda(agenda),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=format,
+        venue_name=(venue_name or "").strip(),
+        address=(address or "").strip(),
+        meeting_url=(meeting_url or "").strip(),
+        in_person_seats=in_person_seats,
+        invited_experts=(invited_experts or "").strip(),
+        lunch_provided=lunch_provided,
+    )
+    if meeting.starts_at and meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            {"starts_at": _("A new meeting must start in the future.")}, code="past"
+        )
+    _validate(meeting)
+    with transaction.atomic():
+        meeting.save()
+        _after_commit(tasks.notify_meeting_changed, meeting.pk, meeting.sequence, "scheduled")
+    return meeting
+
+
+def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
+    """Applies ``changes`` (any of EDITABLE_FIELDS). Raises SEQUENCE when the calendar event
+    changes and e-mails the members an updated invitation when the time, place, format or link
+    changed. Answers the new format no longer allows are cleared: those members are told and
+    answer again."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_update() got unexpected fields: {sorted(unknown)}")
+    if "agenda" in changes:
+        changes["agenda"] = sanitise_agenda(changes["agenda"])
+    for field in ("title", "venue_name", "address", "meeting_url", "invited_experts"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting.pk)
+        if not permissions.can_manage_meetings(updated_by, meeting.community):
+            raise PermissionDenied
+        if meeting.is_cancelled:
+            raise MeetingClosed(_("This meeting is cancelled."), code="cancelled")
+        changed = {f for f, value in changes.items() if getattr(meeting, f) != value}
+        if not changed:
+            return meeting
+        for field in changed:
+            setattr(meeting, field, changes[field])
+        _validate(meeting)
+        if "format" in changed:
+            Rsvp.objects.filter(meeting=meeting).exclude(
+                response__in=meeting.allowed_responses
+            ).delete()
+        if meeting.in_person_seats is not None and "in_person_seats" in changed:
+            answered = _in_person_count(meeting)
+            if answered > meeting.in_person_seats:
+                raise ValidationError(
+                    {
+                        "in_person_seats": _(
+                            "%(count)d members already answered in person: the room needs at "
+                            "least that many seats."
+                        )
+                        % {"count": answered}
+                    },
+                    code="seats_below_answers",
+                )
+        if changed & set(CALENDAR_FIELDS):
+            meeting.sequence += 1
+        meeting.save()
+        if changed & set(NOTIFY_FIELDS):
+            _after_commit(tasks.notify_meeting_changed, meeting.pk, meeting.sequence, "updated")
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, cancelled_by: User) -> Meeting:
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting.pk)
+        if not permissions.can_manage_meetings(cancelled_by, meeting.community):
+            raise PermissionDenied
+        if meeting.is_cancelled:
+            return meeting  # a double click cancels once and e-mails once
+        meeting.cancelled_at = timezone.now()
+        meeting.sequence += 1
+        meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        _after_commit(tasks.notify_meeting_changed, meeting.pk, meeting.sequence, "cancelled")
+    return meeting
+
+
+def rsvp_set(
+    *,
+    meeting: Meeting,
+    member: User,
+    response: str,
+    stays_for_lunch: bool = False,
+    dietary_needs: str = "",
+) -> Rsvp:
+    """Records or changes a member's answer until the meeting starts. An in-person answer
+    takes a seat if the room has one left (counted under the meeting's row lock)."""
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting.pk)
+        if not is_member(member, meeting.community):
+            raise PermissionDenied
+        if meeting.is_cancelled:
+            raise MeetingClosed(_("This meeting is cancelled."), code="cancelled")
+        if timezone.now() >= meeting.starts_at:
+            raise MeetingClosed(
+                _("This meeting has started: answers can no longer change."), code="started"
+            )
+        if response not in meeting.allowed_responses:
+            raise ValidationError(
+                {"response": _("This answer does not fit the format of this meeting.")},
+                code="format",
+            )
+        if (
+            response == RsvpResponse.IN_PERSON
+            and meeting.in_person_seats is not None
+            and _in_person_count(meeting, excluding=member) >= meeting.in_person_seats
+        ):
+            if meeting.format == MeetingFormat.HYBRID:
+                message = _(
+                    "The room is full (%(seats)d seats). You can still attend online, or answer "
+                    "again later: a seat may free up."
+                )
+            else:
+                message = _(
+                    "The room is full (%(seats)d seats). Answer again later: a seat may free up."
+                )
+            raise RoomFull(message % {"seats": meeting.in_person_seats}, code="room_full")
+        eats = response == RsvpResponse.IN_PERSON and meeting.lunch_provided and stays_for_lunch
+        rsvp, _created = Rsvp.objects.update_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={
+                "response": response,
+                "stays_for_lunch": eats,
+                "dietary_needs": (dietary_needs or "").strip()[:300] if eats else "",
+            },
+        )
+    return rsvp
+
+
+def attendance_record(
+    *, meeting: Meeting, member: User, mode: str, recorded_by: User
+) -> Attendance:
+    if not permissions.can_manage_meetings(recorded_by, meeting.community):
+        raise PermissionDenied
+    if mode not in AttendanceMode.values:
+        raise ValidationError({"mode": _("Choose in person or online.")}, code="mode")
+    if mode == AttendanceMode.IN_PERSON and not meeting.has_room:
+        raise ValidationError({"mode": _("This meeting was held online only.")}, code="format")
+    if mode == AttendanceMode.ONLINE and not meeting.is_online:
+        raise ValidationError({"mode": _("This meeting was held in person only.")}, code="format")
+    if timezone.now() < meeting.starts_at:
+        raise ValidationError(_("Attendance is recorded once the meeting has started."))
+    with transaction.atomic():
+        attendance, _created = Attendance.objects.update_or_create(
+            meeting=meeting, member=member, defaults={"mode": mode, "recorded_by": recorded_by}
+        )
+    return attendance
+
+
+def followup_save(
+    *,
+    meeting: Meeting,
+    saved_by: User,
+    minutes: str = "",
+    recording_url: str = "",
+    recording_public: bool = False,
+) -> FollowUp:
+    if not permissions.can_manage_meetings(saved_by, meeting.community):
+        raise PermissionDenied
+    with transaction.atomic():
+        followup, _created = FollowUp.objects.select_for_update().get_or_create(meeting=meeting)
+        followup.minutes = sanitise_agenda(minutes)
+        followup.recording_url = (recording_url or "").strip()
+        followup.recording_public = bool(recording_public) and bool(followup.recording_url)
+        followup.updated_by = saved_by
+        followup.full_clean(exclude=["meeting", "updated_by"])
+        followup.save()
+    return followup
+
+
+def followup_document_add(
+    *, meeting: Meeting, uploaded_by: User, file, title: str = ""
+) -> FollowUpDocument:
+    if not permissions.can_manage_meetings(uploaded_by, meeting.community):
+        raise PermissionDenied
+    with transaction.atomic():
+        followup, _created = FollowUp.objects.get_or_create(
+            meeting=meeting, defaults={"updated_by": uploaded_by}
+        )
+        document = FollowUpDocument(
+            followup=followup, file=file, title=(title or "").strip(), uploaded_by=uploaded_by
+        )
+        document.full_clean(exclude=["followup", "uploaded_by"])
+        document.save()
+    return document
+
+
+# Calendar feed tokens
+
+
+def calendar_token_get_or_create(*, member: User) -> CalendarFeedToken:
+    token, _created = CalendarFeedToken.objects.get_or_create(member=member)
+    return token
+
+
+def calendar_token_regenerate(*, member: User) -> CalendarFeedToken:
+    """A new secret: the old feed address stops working at once."""
+    with transaction.atomic():
+        token, created = CalendarFeedToken.objects.select_for_update().get_or_create(member=member)
+        if not created:
+            token.token = new_calendar_token()
+            token.save(update_fields=["token", "created_at"])
+    return token
+
+
+# Reminders
+
+
+def reminder_offsets() -> list[timedelta]:
+    offsets = getattr(settings, "MEETING_REMINDER_OFFSETS", DEFAULT_REMINDER_OFFSETS)
+    return [o if isinstance(o, timedelta) else timedelta(minutes=o) for o in offsets]
+
+
+def reminder_due_at(starts_at: datetime, offset: timedelta) -> datetime:
+    """When the reminder ``offset`` before ``starts_at`` falls due.
+
+    Whole days are counted in Montreal wall-clock time: "7 days before" a 10:00 meeting is
+    10:00 local seven days earlier, even when daylight-saving time changes in between (the
+    exact duration would be 09:00 or 11:00). What remains under a day (e.g. a "2 hours
+    before" offset) is an exact duration. Python's arithmetic on an aware datetime in a
+    ZoneInfo zone is wall-clock arithmetic, and the offset is recomputed for the result."""
+    local_start = starts_at.astimezone(LOCAL_ZONE)
+    local_due = local_start - timedelta(days=offset.days)
+    rest = offset - timedelta(days=offset.days)
+    return (local_due.astimezone(ZoneInfo("UTC")) - rest).astimezone(ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class _Due:
+    meeting: Meeting
+    offset: timedelta
+    due_at: datetime
+
+
+def _due_now(now: datetime) -> list[_Due]:
+    offsets = reminder_offsets()
+    if not offsets:
+        return []
+    longest = max(offsets) + timedelta(days=1)  # a day's margin for DST
+    meetings = Meeting.objects.filter(
+        cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=now + longest
+    ).order_by("starts_at", "pk")
+    due = []
+    for meeting in meetings:
+        for offset in offsets:
+            due_at = reminder_due_at(meeting.starts_at, offset)
+            if due_at <= now < min(due_at + REMINDER_GRACE, meeting.starts_at):
+                due.append(_Due(meeting=meeting, offset=offset, due_at=due_at))
+    return due
+
+
+def reminders_send_due(*, now: datetime | None = None) -> list[int]:
+    """Creates and claims the reminders due at ``now``, and enqueues one sending task each.
+
+    A reminder goes to each member of the meeting's community who has not declined and who
+    was already a member when it fell due. The Reminder row is unique per meeting, member,
+    offset and start; the conditional UPDATE on ``claimed_at`` makes exactly one sweep enqueue
+    it, whatever runs at the same time. Returns the ids of the reminders claimed."""
+    now = now or timezone.now()
+    claimed_ids: list[int] = []
+    for item in _due_now(now):
+        meeting = item.meeting
+        declined = Rsvp.objects.filter(meeting=meeting, response=RsvpResponse.DECLINED).values_list(
+            "member_id", flat=True
+        )
+        member_ids = (
+            Membership.objects.filter(
+                community_id=meeting.community_id,
+                joined_at__lte=item.due_at,
+                member__is_active=True,
+            )
+            .exclude(member_id__in=declined)
+            .order_by("member_id")
+            .values_list("member_id", flat=True)
+        )
+        offset_minutes = int(item.offset.total_seconds() // 60)
+        for member_id in member_ids:
+            reminder, _created = Reminder.objects.get_or_create(
+                meeting=meeting,
+                member_id=member_id,
+                offset_minutes=offset_minutes,
+                for_starts_at=meeting.starts_at,
+            )
+            if reminder.sent_at is not None:
+                continue
+            with transaction.atomic():
+                # The claim: one conditional UPDATE, so only one sweep enqueues the reminder.
+                claimed = (
+                    Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True)
+                    .filter(
+                        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_RECLAIM_AFTER)
+                    )
+                    .update(claimed_at=now)
+                )
+                if claimed:
+                    claimed_ids.append(reminder.pk)
+                    _after_commit(tasks.send_meeting_reminder, reminder.pk)
+    return claimed_ids
