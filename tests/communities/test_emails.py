@@ -1,0 +1,211 @@
+"""What the people concerned receive, in their own language, exactly once."""
+
+from datetime import timedelta
+from smtplib import SMTPServerDisconnected
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from aimq_portal.models import EmailDelivery
+from communities import emails, services, tasks
+from tests.factories import (
+    CommunityFactory,
+    JoinRequestFactory,
+    LeadMembershipFactory,
+    MembershipFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(name_fr="Gestion contractuelle", name_en="Contract management")
+
+
+@pytest.fixture
+def lead(community):
+    return LeadMembershipFactory(community=community, member__preferred_language="fr-ca").member
+
+
+def test_lead_receives_the_request_with_motivation_profile_and_link(run_tasks, community, lead):
+    requester = UserFactory(
+        first_name="Hélène", last_name="Côté", organisation="MRC de Bellechasse"
+    )
+    with run_tasks():
+        join_request = services.join_request_create(
+            community=community, member=requester, motivation="Partager nos devis types."
+        )
+
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    message = mail.outbox[0]
+    assert "Hélène Côté" in message.subject
+    assert "Partager nos devis types." in message.body
+    assert "MRC de Bellechasse" in message.body
+    assert f"/communautes/demandes/{join_request.pk}/" in message.body
+    assert message.body.startswith("http") is False
+    html = message.alternatives[0][0]
+    assert "Partager nos devis types." in html and 'href="http' in html
+
+
+def test_each_lead_gets_the_request_in_their_own_language(run_tasks, community, lead):
+    english_lead = LeadMembershipFactory(community=community, member__preferred_language="en")
+    with run_tasks():
+        services.join_request_create(
+            community=community, member=UserFactory(), motivation="Motivation."
+        )
+
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert "asks to join Contract management" in by_recipient[english_lead.member.email].subject
+    assert "Gestion contractuelle" in by_recipient[lead.email].subject
+
+
+def test_request_to_a_community_without_lead_goes_to_staff(run_tasks, community):
+    staff = StaffFactory()
+    with run_tasks():
+        services.join_request_create(
+            community=community, member=UserFactory(), motivation="Motivation."
+        )
+
+    assert [m.to for m in mail.outbox] == [[staff.email]]
+
+
+def test_motivation_is_escaped_in_the_html_part(run_tasks, community, lead):
+    with run_tasks():
+        services.join_request_create(
+            community=community, member=UserFactory(), motivation="<script>alert(1)</script>"
+        )
+
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "<script>" in mail.outbox[0].body  # the text part shows what was typed
+
+
+def test_requester_is_told_of_the_approval_with_the_lead_message(run_tasks, community, lead):
+    join_request = JoinRequestFactory(community=community, member__preferred_language="en")
+    with run_tasks():
+        services.join_request_approve(
+            join_request=join_request, decided_by=lead, message="Bienvenue parmi nous"
+        )
+
+    (message,) = mail.outbox
+    assert message.to == [join_request.member.email]
+    assert message.subject.endswith("Welcome to Contract management")
+    assert "Bienvenue parmi nous" in message.body
+
+
+def test_requester_is_told_of_the_decline(run_tasks, community, lead):
+    join_request = JoinRequestFactory(community=community)
+    with run_tasks():
+        services.join_request_decline(join_request=join_request, decided_by=lead, message="")
+
+    (message,) = mail.outbox
+    assert message.to == [join_request.member.email]
+    assert "Gestion contractuelle" in message.subject
+
+
+def test_removed_member_receives_the_reason(run_tasks, community, lead):
+    membership = MembershipFactory(community=community)
+    with run_tasks():
+        services.membership_remove(
+            membership=membership, removed_by=lead, reason="Absent depuis un an."
+        )
+
+    (message,) = mail.outbox
+    assert message.to == [membership.member.email]
+    assert "Absent depuis un an." in message.body
+
+
+def test_leads_are_told_when_a_seat_frees_with_the_head_of_the_waiting_list(run_tasks, lead):
+    community = lead.memberships.get().community
+    community.capacity = 2
+    community.save()
+    leaving = MembershipFactory(community=community).member
+    first = JoinRequestFactory(community=community, member__first_name="Première")
+    JoinRequestFactory(community=community)
+    with run_tasks():
+        services.membership_leave(community=community, member=leaving)
+
+    (message,) = mail.outbox
+    assert message.to == [lead.email]
+    assert "Première" in message.body
+    assert f"/communautes/demandes/{first.pk}/" in message.body
+
+
+def test_no_seat_freed_mail_without_a_waiting_list(run_tasks, community, lead):
+    leaving = MembershipFactory(community=community).member
+    with run_tasks():
+        services.membership_leave(community=community, member=leaving)
+
+    assert mail.outbox == []
+
+
+def test_a_notification_task_run_twice_sends_once(run_tasks, community, lead):
+    join_request = JoinRequestFactory(community=community)
+
+    assert tasks.notify_join_request_submitted(join_request.pk) == 1
+    assert tasks.notify_join_request_submitted(join_request.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_server_failure_is_retried_without_losing_the_message(community, lead):
+    join_request = JoinRequestFactory(community=community)
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=SMTPServerDisconnected("down"),
+        ),
+        pytest.raises(SMTPServerDisconnected),
+    ):
+        emails.send_join_request_submitted(join_request.pk)
+    delivery = EmailDelivery.objects.get()
+    assert delivery.sent_at is None and delivery.claimed_at is None and delivery.attempts == 1
+
+    assert emails.send_join_request_submitted(join_request.pk) == 1
+    assert len(mail.outbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.sent_at is not None and delivery.attempts == 2
+
+
+def test_the_task_retries_after_a_mail_server_failure(community, lead):
+    join_request = JoinRequestFactory(community=community)
+    real_send = mail.backends.locmem.EmailBackend.send_messages
+    calls = []
+
+    def fail_once(backend, messages):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SMTPServerDisconnected("down")
+        return real_send(backend, messages)
+
+    # apply() runs the task and its retries in this process, as a worker would.
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_once):
+        tasks.notify_join_request_submitted.apply(args=(join_request.pk,))
+
+    assert len(calls) == 2
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+
+
+def test_undecided_requests_nudge_leads_after_7_days_and_staff_after_14(run_tasks, community, lead):
+    staff = StaffFactory()
+    with time_machine.travel(timezone.now() - timedelta(days=15)):
+        old = JoinRequestFactory(community=community)
+    with time_machine.travel(timezone.now() - timedelta(days=8)):
+        week_old = JoinRequestFactory(community=community)
+    JoinRequestFactory(community=community)  # new: nobody is nudged
+
+    with run_tasks():
+        tasks.sweep_undecided_join_requests.delay()
+        tasks.sweep_undecided_join_requests.delay()  # beat running twice sends nothing more
+
+    to_lead = [m for m in mail.outbox if m.to == [lead.email]]
+    to_staff = [m for m in mail.outbox if m.to == [staff.email]]
+    assert len(mail.outbox) == 3  # leads for both requests, staff for the oldest only
+    assert sorted(m.body.count(f"/demandes/{old.pk}/") for m in to_lead) == [0, 1]
+    assert any(f"/demandes/{week_old.pk}/" in m.body for m in to_lead)
+    assert len(to_staff) == 1 and f"/demandes/{old.pk}/" in to_staff[0].body
