@@ -1,0 +1,79 @@
+from icalendar import Calendar
+
+from meetings import ics, services
+from tests.factories import MeetingFactory, MembershipFactory
+from tests.meetings.conftest import local
+
+
+def _event(data: bytes):
+    calendar = Calendar.from_ical(data)
+    return calendar, calendar.walk("VEVENT")[0]
+
+
+def test_uid_is_stable_and_sequence_raised_across_updates(community, lead):
+    meeting = MeetingFactory(community=community)
+    _cal, before = _event(ics.meeting_calendar(meeting, include_private=True))
+    meeting = services.meeting_update(
+        meeting=meeting, updated_by=lead, venue_name="Salle du conseil"
+    )
+    _cal, after = _event(ics.meeting_calendar(meeting, include_private=True))
+
+    assert str(before["UID"]) == str(after["UID"])
+    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
+    assert "Salle du conseil" in str(after["LOCATION"])
+
+
+def test_times_are_in_montreal_with_their_vtimezone(community):
+    meeting = MeetingFactory(
+        community=community, starts_at=local(2026, 11, 1, 10), ends_at=local(2026, 11, 1, 12)
+    )
+    calendar, event = _event(ics.meeting_calendar(meeting, include_private=True))
+
+    assert event["DTSTART"].params["TZID"] == "America/Montreal"
+    assert event.decoded("DTSTART").hour == 10
+    assert event.decoded("DTEND").hour == 12
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Montreal"]
+    assert calendar["METHOD"] == "REQUEST"
+
+
+def test_place_and_link_only_for_readers_with_rights(community):
+    meeting = MeetingFactory(community=community)
+    _cal, public = _event(ics.meeting_calendar(meeting, include_private=False))
+    _cal, private = _event(ics.meeting_calendar(meeting, include_private=True))
+
+    assert "LOCATION" not in public and "URL" not in public
+    assert meeting.meeting_url not in ics.meeting_calendar(meeting, include_private=False).decode()
+    assert meeting.address.split(",")[0] in str(private["LOCATION"])
+    assert str(private["URL"]) == meeting.meeting_url
+
+
+def test_cancelled_meeting_is_a_cancel(community, lead):
+    meeting = services.meeting_cancel(
+        meeting=MeetingFactory(community=community), cancelled_by=lead
+    )
+    calendar, event = _event(ics.meeting_calendar(meeting, include_private=True))
+
+    assert calendar["METHOD"] == "CANCEL"
+    assert event["STATUS"] == "CANCELLED"
+    assert event["SEQUENCE"] == 1
+
+
+def test_agenda_is_plain_text_in_the_description(community):
+    meeting = MeetingFactory(community=community, agenda="<p>Tour de <strong>table</strong></p>")
+    _cal, event = _event(ics.meeting_calendar(meeting, include_private=False))
+    assert str(event["DESCRIPTION"]) == "Tour de table"
+
+
+def test_feed_holds_the_meetings_of_all_the_members_communities(fellow, community):
+    mine = MeetingFactory(community=community)
+    other_community = MembershipFactory(member=fellow).community
+    also_mine = MeetingFactory(community=other_community, cancelled_at=mine.created_at)
+    not_mine = MeetingFactory()
+
+    calendar = Calendar.from_ical(ics.member_feed(fellow))
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+    assert calendar["METHOD"] == "PUBLISH"
+    assert set(events) == {f"{mine.uid}@aimq-portal", f"{also_mine.uid}@aimq-portal"}
+    assert events[f"{also_mine.uid}@aimq-portal"]["STATUS"] == "CANCELLED"
+    assert f"{not_mine.uid}" not in calendar.to_ical().decode()
