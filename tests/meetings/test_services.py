@@ -214,3 +214,21 @@ def test_calendar_token_regenerated_revokes_the_old_one(member):
     assert old != new
     assert member_for_calendar_token(token=old) is None
     assert member_for_calendar_token(token=new) == member
+
+
+def test_lead_records_attendance_once_the_meeting_started(community, lead, fellow):
+    import time_machine
+
+    meeting = MeetingFactory(community=community)
+    with pytest.raises(ValidationError):
+        services.attendance_record(meeting=meeting, member=fellow, mode="online", recorded_by=lead)
+    with time_machine.travel(meeting.starts_at):
+        services.attendance_record(meeting=meeting, member=fellow, mode="online", recorded_by=lead)
+        attendance = services.attendance_record(
+            meeting=meeting, member=fellow, mode="in_person", recorded_by=lead
+        )
+        with pytest.raises(PermissionDenied):
+            services.attendance_record(
+                meeting=meeting, member=lead, mode="online", recorded_by=fellow
+            )
+    assert attendance.mode == "in_person" and meeting.attendances.count() == 1
