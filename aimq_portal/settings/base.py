@@ -5,6 +5,7 @@ developer run the portal with nothing else installed: SQLite, a filesystem Celer
 e-mails written as files under var/mail/.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -194,7 +195,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.tasks.sweep_undecided_join_requests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Meeting reminders: the sweep sends what fell due since the last run (see meetings.services).
+    "send-due-meeting-reminders": {
+        "task": "meetings.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+# How long before a meeting its reminders go out (local wall-clock days; see meetings.services).
+MEETING_REMINDER_OFFSETS = [
+    timedelta(days=days)
+    for days in env.list("MEETING_REMINDER_OFFSET_DAYS", cast=int, default=[7, 1])
+]
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {
