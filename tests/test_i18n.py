@@ -60,3 +60,16 @@ def test_the_language_switcher_wins_over_the_preferred_language(client, member):
     client.post(reverse("set_language"), {"language": "fr-ca", "next": "/"})
 
     assert '<html lang="fr-CA">' in client.get(reverse("home")).content.decode()
+
+
+def test_times_are_written_the_quebec_way_in_french():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    moment = datetime(2026, 11, 25, 13, 40, tzinfo=ZoneInfo("America/Montreal"))
+    with translation.override("fr-ca"):
+        assert date_filter(moment, "DATETIME_FORMAT") == "25 novembre 2026, 13\xa0h\xa040"
+        assert date_filter(moment, "TIME_FORMAT") == "13\xa0h\xa040"
