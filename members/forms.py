@@ -2,22 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from members.services import PROFILE_FIELDS
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = [
-            "first_name",
-            "last_name",
-            "job_title",
-            "organisation",
-            "organisation_type",
-            "region",
-            "phone",
-            "expertise",
-            "preferred_language",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"expertise": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
