@@ -61,6 +61,7 @@ def send_meeting_notice(meeting_id: int, sequence: int, kind: str) -> int:
         return 0
     answers = {rsvp.member_id: rsvp for rsvp in Rsvp.objects.filter(meeting=meeting)}
     community_url = absolute_url("communities:detail", meeting.community.slug)
+    meeting_url = absolute_url("meetings:detail", meeting.pk)
     sent = 0
     for recipient in _members(meeting):
         context = {
@@ -69,6 +70,7 @@ def send_meeting_notice(meeting_id: int, sequence: int, kind: str) -> int:
             "recipient": recipient,
             "rsvp": answers.get(recipient.pk),
             "community_url": community_url,
+            "meeting_page_url": meeting_url,
         }
         sent += send_once(
             key=f"meeting:{meeting.pk}:seq:{sequence}:{kind}:to:{recipient.pk}",
@@ -118,6 +120,7 @@ def send_reminder(reminder_id: int) -> int:
         "show_link": show_link,
         "days_before": reminder.offset_minutes // (24 * 60),
         "community_url": absolute_url("communities:detail", meeting.community.slug),
+        "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
     }
     key = f"meeting-reminder:{reminder.pk}"
     sent = send_once(
@@ -128,3 +131,31 @@ def send_reminder(reminder_id: int) -> int:
     if sent or EmailDelivery.objects.filter(key=key, sent_at__isnull=False).exists():
         Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=timezone.now())
     return int(sent)
+
+
+def send_answer_request(meeting_id: int, member_id: int, day: str) -> int:
+    """A lead's "please answer" to a member who has not, at most once per meeting, member and
+    day; nothing if the member answered or left meanwhile, or the meeting closed."""
+    meeting = Meeting.objects.select_related("community").get(pk=meeting_id)
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None or meeting.is_cancelled or timezone.now() >= meeting.starts_at:
+        return 0
+    if not Membership.objects.filter(community_id=meeting.community_id, member=member).exists():
+        return 0
+    if Rsvp.objects.filter(meeting=meeting, member=member).exists():
+        return 0
+    context = {
+        "meeting": meeting,
+        "community": meeting.community,
+        "recipient": member,
+        "show_place": meeting.has_room,
+        "show_link": meeting.is_online,
+        "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+    }
+    return int(
+        send_once(
+            key=f"meeting:{meeting.pk}:answer-request:{day}:to:{member.pk}",
+            recipient=member.email,
+            build=_build(recipient=member, template="meeting_answer_request", context=context),
+        )
+    )

@@ -248,7 +248,8 @@ def rsvp_set(
                 message = _(
                     "The room is full (%(seats)d seats). Answer again later: a seat may free up."
                 )
-            raise RoomFull(message % {"seats": meeting.in_person_seats}, code="room_full")
+            # params, not "%": the message is translated when shown, in the reader's language.
+            raise RoomFull(message, code="room_full", params={"seats": meeting.in_person_seats})
         eats = response == RsvpResponse.IN_PERSON and meeting.lunch_provided and stays_for_lunch
         rsvp, _created = Rsvp.objects.update_or_create(
             meeting=meeting,
@@ -431,3 +432,29 @@ def reminders_send_due(*, now: datetime | None = None) -> list[int]:
                     claimed_ids.append(reminder.pk)
                     _after_commit(tasks.send_meeting_reminder, reminder.pk)
     return claimed_ids
+
+
+def remind_unanswered(*, meeting: Meeting, by: User) -> int:
+    """E-mails the community's members who have not answered, asking them to. One e-mail per
+    meeting, member and day (``send_once``'s key), so a second click the same day sends
+    nothing twice. Returns how many members are asked."""
+    if not permissions.can_manage_meetings(by, meeting.community):
+        raise PermissionDenied
+    if meeting.is_cancelled:
+        raise MeetingClosed(_("This meeting is cancelled."), code="cancelled")
+    if timezone.now() >= meeting.starts_at:
+        raise MeetingClosed(
+            _("This meeting has started: answers can no longer change."), code="started"
+        )
+    answered = Rsvp.objects.filter(meeting=meeting).values_list("member_id", flat=True)
+    member_ids = list(
+        Membership.objects.filter(community_id=meeting.community_id, member__is_active=True)
+        .exclude(member_id__in=answered)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+    )
+    day = timezone.localdate(timezone.now(), LOCAL_ZONE).isoformat()
+    with transaction.atomic():
+        for member_id in member_ids:
+            _after_commit(tasks.ask_for_answer, meeting.pk, member_id, day)
+    return len(member_ids)

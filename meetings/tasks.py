@@ -26,3 +26,10 @@ def send_due_reminders() -> int:
     from meetings.services import reminders_send_due
 
     return len(reminders_send_due())
+
+
+@shared_task(**RETRY)
+def ask_for_answer(meeting_id: int, member_id: int, day: str) -> int:
+    from meetings import emails
+
+    return emails.send_answer_request(meeting_id, member_id, day)

@@ -1,0 +1,139 @@
+"""The meeting forms. They check what the visitor typed; the rules (who may, seats, closing at
+the start, https links, a place for a meeting in person) are the services' and the model's."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
+
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker; values are Montreal time (the portal's zone)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=LOCAL_INPUT_FORMAT)
+
+
+class MeetingForm(forms.ModelForm):
+    # Declared to add no "http://" to a bare address: the model accepts https links only.
+    meeting_url = forms.URLField(
+        label=Meeting._meta.get_field("meeting_url").verbose_name,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Required for a meeting online or hybrid; starts with https://."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "format",
+            "starts_at",
+            "ends_at",
+            "venue_name",
+            "address",
+            "in_person_seats",
+            "lunch_provided",
+            "meeting_url",
+            "invited_experts",
+            "agenda",
+        ]
+        widgets = {
+            "starts_at": LocalDateTimeInput(),
+            "ends_at": LocalDateTimeInput(),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "invited_experts": forms.Textarea(attrs={"rows": 2}),
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "starts_at": _("Montreal time."),
+            "ends_at": _("Montreal time."),
+            "venue_name": _("Required for a meeting in person or hybrid."),
+        }
+
+
+class RsvpForm(forms.Form):
+    response = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect)
+    stays_for_lunch = forms.BooleanField(label=_("I will stay for lunch"), required=False)
+    dietary_needs = forms.CharField(
+        label=_("Dietary needs or allergies"),
+        required=False,
+        max_length=300,
+        help_text=_("Only the leads see it, to order the lunch."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].choices = [
+            (value, RsvpResponse(value).label) for value in meeting.allowed_responses
+        ]
+        if not (meeting.has_room and meeting.lunch_provided):
+            del self.fields["stays_for_lunch"]
+            del self.fields["dietary_needs"]
+
+
+class CancelForm(forms.Form):
+    """Nothing to fill in: the confirmation page's button."""
+
+
+class FollowUpForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Simple formatting is kept; scripts are removed."),
+    )
+    recording_url = forms.CharField(
+        label=_("Recording link"),
+        required=False,
+        max_length=500,
+        help_text=_("Starts with https://."),
+    )
+    recording_public = forms.BooleanField(
+        label=_("Recording visible to everyone"),
+        required=False,
+        help_text=_("Otherwise only the community's members and staff see it."),
+    )
+    document = forms.FileField(
+        label=_("Add a document"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG; 20 MB at most."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS)}
+        ),
+    )
+    document_title = forms.CharField(label=_("Document title"), required=False, max_length=200)
+
+
+class AttendanceForm(forms.Form):
+    """One choice per member of the community: not recorded, in person or online."""
+
+    def __init__(self, *args, meeting: Meeting, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        modes = []
+        if meeting.has_room:
+            modes.append((AttendanceMode.IN_PERSON, AttendanceMode.IN_PERSON.label))
+        if meeting.is_online:
+            modes.append((AttendanceMode.ONLINE, AttendanceMode.ONLINE.label))
+        self.lines = lines
+        for line in lines:
+            name = f"member_{line.member.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=line.member.display_name,
+                required=False,
+                choices=[("", _("Not recorded")), *modes],
+                initial=line.attendance.mode if line.attendance else "",
+            )
+            line.field_name = name
+
+    def recorded(self):
+        """(member, mode) for each member given a mode."""
+        for line in self.lines:
+            mode = self.cleaned_data.get(line.field_name)
+            if mode:
+                yield line.member, mode

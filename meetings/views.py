@@ -1,0 +1,394 @@
+"""The meeting pages. A meeting's page is public (that a community meets is no secret); its
+address and online link are for the community's members and staff. Managing a meeting is for
+its community's leads and staff: others who can see the meeting get 403. A follow-up's
+documents are for members: to others they do not exist (404)."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from communities.models import Community
+from meetings import ics, permissions, selectors, services
+from meetings.forms import AttendanceForm, CancelForm, FollowUpForm, MeetingForm, RsvpForm
+from meetings.models import FollowUpDocument, Meeting
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _meeting_or_404(pk: int) -> Meeting:
+    meeting = selectors.meeting_detail(pk=pk)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _managed_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = _meeting_or_404(pk)
+    if not permissions.can_manage_meetings(request.user, meeting.community):
+        raise PermissionDenied
+    return meeting
+
+
+def _detail_url(meeting: Meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+def _render_detail(
+    request: HttpRequest, meeting: Meeting, *, rsvp_form: RsvpForm | None = None
+) -> HttpResponse:
+    user = request.user
+    can_answer = permissions.can_answer(user, meeting)
+    is_private = permissions.can_see_private_details(user, meeting)
+    rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
+    answers_open = not meeting.is_cancelled and timezone.now() < meeting.starts_at
+    if rsvp_form is None and can_answer and answers_open:
+        initial = {}
+        if rsvp is not None:
+            initial = {
+                "response": rsvp.response,
+                "stays_for_lunch": rsvp.stays_for_lunch,
+                "dietary_needs": rsvp.dietary_needs,
+            }
+        rsvp_form = RsvpForm(meeting=meeting, initial=initial)
+    followup = getattr(meeting, "followup", None)
+    context = {
+        "meeting": meeting,
+        "community": meeting.community,
+        "show_private": is_private,
+        "can_manage": permissions.can_manage_meetings(user, meeting.community),
+        "can_answer": can_answer,
+        "answers_open": answers_open,
+        "has_started": timezone.now() >= meeting.starts_at,
+        "rsvp": rsvp,
+        "rsvp_form": rsvp_form,
+        "followup": followup,
+        "show_recording": bool(
+            followup and followup.recording_url and (followup.recording_public or is_private)
+        ),
+        "documents": meeting.documents if is_private else [],
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _meeting_or_404(pk))
+
+
+@require_POST
+def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={_detail_url(meeting)}")
+    if not permissions.can_answer(request.user, meeting):
+        raise PermissionDenied
+    form = RsvpForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            answer = services.rsvp_set(
+                meeting=meeting,
+                member=request.user,
+                response=form.cleaned_data["response"],
+                stays_for_lunch=form.cleaned_data.get("stays_for_lunch", False),
+                dietary_needs=form.cleaned_data.get("dietary_needs", ""),
+            )
+        except services.MeetingClosed as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect(_detail_url(meeting))
+        except ValidationError as exc:
+            # RoomFull included: shown beside the answer, with its suggestion.
+            form.add_error("response" if getattr(exc, "code", None) == "room_full" else None, exc)
+        else:
+            messages.success(
+                request,
+                _("Your answer is saved: %(answer)s.") % {"answer": answer.get_response_display()},
+            )
+            return redirect(_detail_url(meeting))
+    return _render_detail(request, meeting, rsvp_form=form)
+
+
+# Scheduling, editing and cancelling (leads and staff)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.can_manage_meetings(request.user, community):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, instance=Meeting(community=community))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                community=community, scheduled_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The meeting is scheduled; the members are invited by e-mail."),
+            )
+            return redirect(_detail_url(meeting))
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "community": community, "meeting": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    if meeting.is_cancelled:
+        messages.info(request, _("This meeting is cancelled."))
+        return redirect(_detail_url(meeting))
+    # The form works on its own copy: the page keeps showing the meeting as it is saved.
+    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, updated_by=request.user, **form.cleaned_data)
+        except services.MeetingClosed as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect(_detail_url(meeting))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The meeting is updated."))
+            return redirect(_detail_url(meeting))
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "community": meeting.community, "meeting": meeting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    if meeting.is_cancelled:
+        messages.info(request, _("This meeting is already cancelled."))
+        return redirect(_detail_url(meeting))
+    if request.method == "POST" and CancelForm(request.POST).is_valid():
+        services.meeting_cancel(meeting=meeting, cancelled_by=request.user)
+        messages.success(request, _("The meeting is cancelled; the members are told by e-mail."))
+        return redirect(_detail_url(meeting))
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting})
+
+
+# Roster, attendance and follow-up (leads and staff)
+
+
+@login_required
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    return render(
+        request,
+        "meetings/roster.html",
+        {
+            "meeting": meeting,
+            "roster": selectors.meeting_roster(meeting=meeting),
+            "answers_open": not meeting.is_cancelled and timezone.now() < meeting.starts_at,
+        },
+    )
+
+
+@login_required
+def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    lines = selectors.meeting_roster(meeting=meeting).everyone
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"presences-{slugify(meeting.title) or meeting.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # the BOM: Excel then reads the accents right
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Name"),
+            _("E-mail"),
+            _("Organisation"),
+            _("Answer"),
+            _("Lunch"),
+            _("Dietary needs"),
+            _("Attended"),
+        ]
+    )
+    for line in lines:
+        writer.writerow(
+            [
+                line.member.display_name,
+                line.member.email,
+                line.member.organisation,
+                line.rsvp.get_response_display() if line.rsvp else _("No answer"),
+                _("Yes") if line.rsvp and line.rsvp.stays_for_lunch else "",
+                line.rsvp.dietary_needs if line.rsvp else "",
+                line.attendance.get_mode_display() if line.attendance else "",
+            ]
+        )
+    return response
+
+
+@require_POST
+@login_required
+def remind_unanswered(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    try:
+        count = services.remind_unanswered(meeting=meeting, by=request.user)
+    except services.MeetingClosed as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        if count:
+            messages.success(
+                request,
+                _("%(count)d members who have not answered are asked by e-mail.")
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Every member has answered."))
+    return redirect(reverse("meetings:roster", args=[meeting.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    if timezone.now() < meeting.starts_at or meeting.is_cancelled:
+        messages.info(request, _("Attendance is recorded once the meeting has started."))
+        return redirect(_detail_url(meeting))
+    lines = selectors.meeting_roster(meeting=meeting).everyone
+    form = AttendanceForm(request.POST or None, meeting=meeting, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        recorded = 0
+        for member, mode in form.recorded():
+            services.attendance_record(
+                meeting=meeting, member=member, mode=mode, recorded_by=request.user
+            )
+            recorded += 1
+        messages.success(
+            request, _("Attendance recorded for %(count)d members.") % {"count": recorded}
+        )
+        return redirect(reverse("meetings:roster", args=[meeting.pk]))
+    return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    if timezone.now() < meeting.starts_at:
+        messages.info(request, _("The follow-up is written once the meeting has started."))
+        return redirect(_detail_url(meeting))
+    current = getattr(meeting, "followup", None)
+    initial = {}
+    if current is not None:
+        initial = {
+            "minutes": current.minutes,
+            "recording_url": current.recording_url,
+            "recording_public": current.recording_public,
+        }
+    form = FollowUpForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.followup_save(
+                meeting=meeting,
+                saved_by=request.user,
+                minutes=data["minutes"],
+                recording_url=data["recording_url"],
+                recording_public=data["recording_public"],
+            )
+            if data["document"]:
+                services.followup_document_add(
+                    meeting=meeting,
+                    uploaded_by=request.user,
+                    file=data["document"],
+                    title=data["document_title"],
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    target = {"file": "document", "title": "document_title"}.get(field, field)
+                    form.add_error(target if target in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The follow-up is saved."))
+            return redirect(_detail_url(meeting))
+    return render(
+        request,
+        "meetings/followup_form.html",
+        {"meeting": meeting, "form": form, "documents": meeting.documents},
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    meeting = _meeting_or_404(pk)
+    if not permissions.can_see_private_details(request.user, meeting):
+        raise Http404
+    document = get_object_or_404(FollowUpDocument, pk=document_pk, followup__meeting=meeting)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+    )
+
+
+# Calendars
+
+
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(pk)
+    body = ics.feed_calendar(
+        [meeting],
+        include_private=permissions.can_see_private_details(request.user, meeting),
+        name=meeting.title,
+    )
+    response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rencontre-{meeting.pk}.ics"'
+    return response
+
+
+def member_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: calendar programs fetch it with the secret in the address."""
+    member = selectors.member_for_calendar_token(token=token)
+    if member is None:
+        raise Http404
+    response = HttpResponse(ics.member_feed(member), content_type=ICS_CONTENT_TYPE)
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    token = services.calendar_token_get_or_create(member=request.user)
+    feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[token.token]))
+    return render(
+        request,
+        "meetings/my_meetings.html",
+        {
+            "meetings": list(selectors.my_next_meetings(member=request.user)),
+            "feed_url": feed_url,
+        },
+    )
+
+
+@require_POST
+@login_required
+def feed_regenerate(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_regenerate(member=request.user)
+    messages.success(
+        request,
+        _("Your calendar address is new: the old one no longer works. Subscribe again."),
+    )
+    return redirect("meetings:mine")
