@@ -22,6 +22,13 @@ from meetings.forms import AttendanceForm, CancelForm, FollowUpForm, MeetingForm
 from meetings.models import FollowUpDocument, Meeting
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = str(value or "")
+    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _meeting_or_404(pk: int) -> Meeting:
@@ -224,17 +231,16 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     )
     for line in lines:
-        writer.writerow(
-            [
-                line.member.display_name,
-                line.member.email,
-                line.member.organisation,
-                line.rsvp.get_response_display() if line.rsvp else _("No answer"),
-                _("Yes") if line.rsvp and line.rsvp.stays_for_lunch else "",
-                line.rsvp.dietary_needs if line.rsvp else "",
-                line.attendance.get_mode_display() if line.attendance else "",
-            ]
-        )
+        row = [
+            line.member.display_name,
+            line.member.email,
+            line.member.organisation,
+            line.rsvp.get_response_display() if line.rsvp else _("No answer"),
+            _("Yes") if line.rsvp and line.rsvp.stays_for_lunch else "",
+            line.rsvp.dietary_needs if line.rsvp else "",
+            line.attendance.get_mode_display() if line.attendance else "",
+        ]
+        writer.writerow([_csv_cell(cell) for cell in row])
     return response
 
 

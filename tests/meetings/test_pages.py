@@ -424,3 +424,17 @@ def test_community_page_with_many_meetings_keeps_its_query_budget(
         response = client.get(reverse("communities:detail", args=[community.slug]))
 
     assert response.status_code == 200
+
+
+def test_roster_csv_neutralises_formulas(lead_client, meeting, fellow):
+    Rsvp.objects.create(
+        meeting=meeting,
+        member=fellow,
+        response="in_person",
+        stays_for_lunch=True,
+        dietary_needs='=HYPERLINK("http://evil")',
+    )
+
+    body = lead_client.get(reverse("meetings:roster_csv", args=[meeting.pk])).content.decode()
+
+    assert "'=HYPERLINK" in body

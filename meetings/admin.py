@@ -1,0 +1,96 @@
+"""Staff look meetings up here. Scheduling, editing and cancelling go through the portal's pages
+(``meetings.services``), which raise the calendar SEQUENCE and e-mail the members: an admin edit
+would skip both, so meetings and answers are read-only here. Follow-ups hold no such rule and
+stay editable (the model's validators check links and documents)."""
+
+from django.contrib import admin
+from django.db import models
+
+from meetings.models import FollowUp, FollowUpDocument, Meeting, Reminder, Rsvp
+
+# The portal's links are https only: no "http://" added to a bare address.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RsvpInline(ReadOnlyMixin, admin.TabularInline):
+    model = Rsvp
+    fields = ["member", "response", "stays_for_lunch", "dietary_needs", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "starts_at", "format", "cancelled_at"]
+    list_filter = ["community", "format", ("starts_at", admin.DateFieldListFilter)]
+    search_fields = ["title", "community__name_fr", "community__name_en"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["community"]
+    inlines = [RsvpInline]
+    formfield_overrides = HTTPS_URLS
+    readonly_fields = ["uid", "sequence", "created_by", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Viewable (staff open the page and its answers) but not editable: see the module's
+        # docstring.
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["meeting", "member", "offset_minutes", "for_starts_at", "claimed_at", "sent_at"]
+    fields = list_display
+    readonly_fields = list_display
+    list_select_related = ["meeting", "member"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["meeting__title", "member__email"]
+
+
+class FollowUpDocumentInline(admin.TabularInline):
+    model = FollowUpDocument
+    fields = ["title", "file", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+    extra = 0
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "recording_public", "updated_at"]
+    list_select_related = ["meeting"]
+    search_fields = ["meeting__title"]
+    fields = ["meeting", "minutes", "recording_url", "recording_public", "updated_by"]
+    readonly_fields = ["meeting", "updated_by"]
+    inlines = [FollowUpDocumentInline]
+    formfield_overrides = HTTPS_URLS
+
+    def has_add_permission(self, request):
+        return False  # a follow-up is started from its meeting's page
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for document in formset.save(commit=False):
+            if document.uploaded_by_id is None:
+                document.uploaded_by = request.user
+            document.save()
+        for document in formset.deleted_objects:
+            document.delete()
