@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from communities.models import JoinRequest, JoinRequestStatus, Membership
 from tests.factories import JoinRequestFactory, MembershipFactory
+from tests.helpers import page_text, shown_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +29,6 @@ def signed_in(client, member, request):
     return _in
 
 
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
 def _detail(community) -> str:
     return reverse("communities:detail", args=[community.slug])
 
@@ -46,7 +39,7 @@ def _join(community) -> str:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_member_finds_the_community_in_the_list(signed_in, language, community, lead):
-    html = _html(signed_in(language).get(reverse("communities:list")))
+    html = page_text(signed_in(language).get(reverse("communities:list")))
 
     if language == "en":
         assert 'lang="en"' in html
@@ -75,11 +68,11 @@ def test_member_asks_to_join_and_sees_the_request_pending(
     join_request = JoinRequest.objects.get(member=member, community=community)
     assert join_request.is_open
     assert join_request.motivation == "Je gère les bassins de rétention."
-    html = _html(response)
+    html = page_text(response)
     assert 'class="alert alert-success' in html
     assert reverse("communities:request_withdraw", args=[join_request.pk]) in html
     if language == "en":
-        assert _messages(response) == [
+        assert shown_messages(response) == [
             "Your request to join Storm water management has been sent to its leads."
         ]
         assert "Request pending" in html
@@ -99,12 +92,12 @@ def test_joining_a_full_community_puts_the_member_on_the_waiting_list(
     response = client.post(_join(community), {"motivation": "Place, svp."}, follow=True)
 
     assert JoinRequest.objects.get(member=member).is_open
-    html = _html(response)
+    html = page_text(response)
     assert 'class="alert alert-warning' in html
     if language == "en":
-        assert "position 2" in _messages(response)[0]
+        assert "position 2" in shown_messages(response)[0]
         assert "On the waiting list, position 2" in html
-    listing = _html(client.get(reverse("communities:list")))
+    listing = page_text(client.get(reverse("communities:list")))
     assert "5 / 5" in listing
     if language == "en":
         assert "Full (waiting list)" in listing
@@ -117,7 +110,7 @@ def test_blank_motivation_is_refused_beside_the_field(signed_in, language, commu
 
     assert response.status_code == 200
     assert set(response.context["join_form"].errors) == {"motivation"}
-    assert 'id="error_1_id_motivation"' in _html(response)
+    assert 'id="error_1_id_motivation"' in page_text(response)
     assert not JoinRequest.objects.exists()
 
 
@@ -129,7 +122,7 @@ def test_too_long_motivation_is_refused_and_kept(signed_in, language, community)
 
     assert response.status_code == 200
     assert set(response.context["join_form"].errors) == {"motivation"}
-    html = _html(response)
+    html = page_text(response)
     assert "Les ponceaux. Les ponceaux." in html
     assert 'maxlength="1000"' in html
     if language == "en":
@@ -147,7 +140,7 @@ def test_service_refusal_is_shown_as_a_form_error_with_input_kept(signed_in, lan
 
     assert response.status_code == 200
     assert response.context["join_form"].non_field_errors()
-    html = _html(response)
+    html = page_text(response)
     assert 'class="alert alert-danger"' in html
     if language == "en":
         assert "This community is not taking join requests at the moment." in html
@@ -162,7 +155,7 @@ def test_asking_twice_is_refused_with_a_clear_error(signed_in, member, community
     response = client.post(_join(community), {"motivation": "Encore moi."})
 
     assert response.status_code == 200
-    assert "You already have a pending request for this community." in _html(response)
+    assert "You already have a pending request for this community." in page_text(response)
     assert JoinRequest.objects.filter(member=member).count() == 1
 
 
@@ -174,7 +167,7 @@ def test_member_follows_and_withdraws_a_request_from_my_requests(
     client = signed_in(language)
     my_requests = reverse("communities:my_requests")
 
-    html = _html(client.get(my_requests))
+    html = page_text(client.get(my_requests))
     assert ("Storm water management" if language == "en" else "Gestion des eaux pluviales") in html
 
     response = client.post(
@@ -185,10 +178,10 @@ def test_member_follows_and_withdraws_a_request_from_my_requests(
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.WITHDRAWN
     if language == "en":
-        assert _messages(response) == [
+        assert shown_messages(response) == [
             "Your request to join Storm water management has been withdrawn."
         ]
-        assert "Withdrawn" in _html(response)
+        assert "Withdrawn" in page_text(response)
 
 
 def test_withdrawing_from_the_community_page_returns_there(signed_in, member, community):
@@ -211,7 +204,7 @@ def test_withdrawing_twice_gives_a_message_not_an_error(signed_in, member, commu
     response = client.post(url, follow=True)
 
     assert response.status_code == 200
-    assert _messages(response) == ["This request is no longer pending."]
+    assert shown_messages(response) == ["This request is no longer pending."]
 
 
 def test_withdraw_ignores_a_next_pointing_elsewhere(signed_in, member, community):
@@ -231,12 +224,12 @@ def test_member_leaves_after_confirming(signed_in, language, member, community):
     client = signed_in(language)
     leave_url = reverse("communities:leave", args=[community.slug])
 
-    detail = _html(client.get(_detail(community)))
+    detail = page_text(client.get(_detail(community)))
     assert leave_url in detail
     confirmation = client.get(leave_url)
     assert confirmation.status_code == 200
     if language == "en":
-        assert "Leave Storm water management?" in _html(confirmation)
+        assert "Leave Storm water management?" in page_text(confirmation)
     assert Membership.objects.filter(member=member).exists()
 
     response = client.post(leave_url, follow=True)
@@ -244,12 +237,12 @@ def test_member_leaves_after_confirming(signed_in, language, member, community):
     assert response.redirect_chain == [(_detail(community), 302)]
     assert not Membership.objects.filter(member=member).exists()
     if language == "en":
-        assert _messages(response) == ["You have left Storm water management."]
-        assert "Ask to join" in _html(response)
+        assert shown_messages(response) == ["You have left Storm water management."]
+        assert "Ask to join" in page_text(response)
 
 
 def test_my_requests_page_says_when_there_is_none(member_client, english):
-    html = _html(member_client.get(reverse("communities:my_requests")))
+    html = page_text(member_client.get(reverse("communities:my_requests")))
 
     assert "You have not asked to join any community yet." in html
 
@@ -262,7 +255,7 @@ def test_declined_request_shows_the_leads_message(member_client, member, communi
         decision_message="Revenez l'an prochain.",
     )
 
-    html = _html(member_client.get(reverse("communities:my_requests")))
+    html = page_text(member_client.get(reverse("communities:my_requests")))
 
     assert "Declined" in html
     assert "Revenez l&#x27;an prochain." in html
@@ -275,7 +268,7 @@ def test_member_sees_their_communities_and_requests_on_the_home_page(
     MembershipFactory(community=other_community, member=member)
     JoinRequestFactory(community=community, member=member)
 
-    html = _html(member_client.get(reverse("home")))
+    html = page_text(member_client.get(reverse("home")))
 
     assert "My communities" in html
     assert "Roads" in html
@@ -284,13 +277,13 @@ def test_member_sees_their_communities_and_requests_on_the_home_page(
 
 
 def test_home_page_says_when_the_member_has_no_community(member_client, english):
-    html = _html(member_client.get(reverse("home")))
+    html = page_text(member_client.get(reverse("home")))
 
     assert "You are not a member of any community yet." in html
     assert "No pending request." in html
 
 
 def test_anonymous_home_page_has_no_member_sections(client, db, english):
-    html = _html(client.get(reverse("home")))
+    html = page_text(client.get(reverse("home")))
 
     assert "My communities" not in html

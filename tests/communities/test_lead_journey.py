@@ -8,6 +8,7 @@ from django.urls import reverse
 from communities import services
 from communities.models import Decision, DecisionAction, JoinRequestStatus, Membership
 from tests.factories import JoinRequestFactory, MembershipFactory, UserFactory
+from tests.helpers import page_text, shown_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +26,6 @@ def lead_client(client, lead, request):
     return _in
 
 
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
 def _decide_url(join_request) -> str:
     return reverse("communities:request_detail", args=[join_request.pk])
 
@@ -48,7 +41,7 @@ def test_inbox_shows_the_requester_profile_and_motivation_oldest_first(
 ):
     later = JoinRequestFactory(community=community, member__first_name="Zoé")
 
-    html = _html(lead_client(language).get(reverse("communities:inbox")))
+    html = page_text(lead_client(language).get(reverse("communities:inbox")))
 
     assert "Rachel Roy" in html
     assert "MRC de Kamouraska" in html
@@ -79,8 +72,8 @@ def test_lead_approves_from_the_inbox(lead_client, language, community, join_req
     assert join_request.decision_message == "Bienvenue !"
     assert Membership.objects.filter(community=community, member=requester).exists()
     if language == "en":
-        assert _messages(response) == ["Rachel Roy is now a member of Storm water management."]
-        assert "No request is waiting for a decision." in _html(response)
+        assert shown_messages(response) == ["Rachel Roy is now a member of Storm water management."]
+        assert "No request is waiting for a decision." in page_text(response)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -90,7 +83,7 @@ def test_lead_declines_with_a_message_from_the_e_mail_link(
     client = lead_client(language)
     page = client.get(_decide_url(join_request))
     assert page.status_code == 200
-    assert "Je pilote le plan" in _html(page)
+    assert "Je pilote le plan" in page_text(page)
 
     response = client.post(
         _decide_url(join_request), _decision(join_request, "decline", "Complet cette année.")
@@ -118,17 +111,17 @@ def test_approving_when_full_warns_and_keeps_the_request_waiting(
     join_request.refresh_from_db()
     assert join_request.is_open
     assert not Membership.objects.filter(member=requester).exists()
-    html = _html(response)
+    html = page_text(response)
     assert 'class="alert alert-warning' in html
     if language == "en":
-        assert "is full (5 members)" in _messages(response)[0]
+        assert "is full (5 members)" in shown_messages(response)[0]
         assert "Community full: waiting list position 1" in html
 
 
 def test_decide_page_warns_when_the_community_is_full(lead_client, community, join_request):
     MembershipFactory.create_batch(4, community=community)
 
-    html = _html(lead_client("en").get(_decide_url(join_request)))
+    html = page_text(lead_client("en").get(_decide_url(join_request)))
 
     assert "The community is full: this request is on its waiting list, at position 1." in html
 
@@ -146,9 +139,9 @@ def test_a_second_decision_gives_an_info_message_not_an_error(
     assert response.status_code == 200
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.DECLINED
-    assert 'class="alert alert-info' in _html(response)
+    assert 'class="alert alert-info' in page_text(response)
     if language == "en":
-        assert _messages(response) == ["This request was already declined."]
+        assert shown_messages(response) == ["This request was already declined."]
 
 
 def test_decide_page_of_a_decided_request_shows_the_outcome(lead_client, join_request, staff):
@@ -156,7 +149,7 @@ def test_decide_page_of_a_decided_request_shows_the_outcome(lead_client, join_re
 
     response = lead_client("en").get(_decide_url(join_request))
 
-    html = _html(response)
+    html = page_text(response)
     assert "This request is no longer pending: Declined." in html
     assert staff.display_name in html
     assert "Approve Rachel Roy" not in html
@@ -172,7 +165,7 @@ def test_a_decision_without_a_choice_is_shown_again_with_the_message_kept(
     )
 
     assert response.status_code == 200
-    html = _html(response)
+    html = page_text(response)
     assert "Choose to approve or decline the request." in html
     assert "Un mot gentil." in html
     join_request.refresh_from_db()
@@ -189,7 +182,7 @@ def test_staff_decides_for_a_community_without_a_lead(staff_client, community, r
 
 
 def test_inbox_says_when_nothing_waits(lead_client):
-    html = _html(lead_client("en").get(reverse("communities:inbox")))
+    html = page_text(lead_client("en").get(reverse("communities:inbox")))
 
     assert "No request is waiting for a decision." in html
 
@@ -200,7 +193,7 @@ def test_lead_sees_the_inbox_badge_with_the_pending_count(lead_client, community
     response = lead_client("en").get(reverse("home"))
 
     assert response.context["lead_pending_request_count"] == 2
-    html = _html(response)
+    html = page_text(response)
     assert reverse("communities:inbox") in html
     assert '2<span class="visually-hidden"> pending requests</span>' in html
 
@@ -209,15 +202,15 @@ def test_plain_member_has_no_inbox_link(member_client, english):
     response = member_client.get(reverse("home"))
 
     assert response.context["lead_pending_request_count"] == 0
-    assert reverse("communities:inbox") not in _html(response)
-    assert reverse("communities:my_requests") in _html(response)
+    assert reverse("communities:inbox") not in page_text(response)
+    assert reverse("communities:my_requests") in page_text(response)
 
 
 def test_anonymous_visitor_has_no_inbox_nor_my_requests_link(client, db):
     response = client.get(reverse("home"))
 
     assert response.context["lead_pending_request_count"] == 0
-    html = _html(response)
+    html = page_text(response)
     assert reverse("communities:list") in html
     assert reverse("communities:inbox") not in html
     assert reverse("communities:my_requests") not in html
@@ -229,14 +222,16 @@ def test_staff_sees_the_inbox_with_every_pending_request(staff_client, join_requ
     response = staff_client.get(reverse("home"))
 
     assert response.context["lead_pending_request_count"] == 2
-    assert reverse("communities:inbox") in _html(response)
+    assert reverse("communities:inbox") in page_text(response)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_lead_sees_members_and_the_waiting_list_on_the_community_page(
     lead_client, language, community, community_member, join_request
 ):
-    html = _html(lead_client(language).get(reverse("communities:detail", args=[community.slug])))
+    html = page_text(
+        lead_client(language).get(reverse("communities:detail", args=[community.slug]))
+    )
 
     assert "Marc Mercier" in html
     assert "Ville de Rimouski" in html
@@ -253,7 +248,7 @@ def test_lead_sees_members_and_the_waiting_list_on_the_community_page(
 def test_waiting_list_is_named_so_when_the_community_is_full(lead_client, community, join_request):
     MembershipFactory.create_batch(4, community=community)
 
-    html = _html(lead_client("en").get(reverse("communities:detail", args=[community.slug])))
+    html = page_text(lead_client("en").get(reverse("communities:detail", args=[community.slug])))
 
     assert "Waiting list" in html
 
@@ -267,7 +262,7 @@ def test_lead_removes_a_member_with_a_reason(lead_client, language, community, c
     page = client.get(url)
     assert page.status_code == 200
     if language == "en":
-        assert "Remove Marc Mercier from Storm water management?" in _html(page)
+        assert "Remove Marc Mercier from Storm water management?" in page_text(page)
 
     response = client.post(url, {"reason": "Absent depuis un an."}, follow=True)
 
@@ -277,7 +272,9 @@ def test_lead_removes_a_member_with_a_reason(lead_client, language, community, c
     decision = Decision.objects.get(action=DecisionAction.REMOVED)
     assert decision.message == "Absent depuis un an."
     if language == "en":
-        assert _messages(response) == ["Marc Mercier has been removed from Storm water management."]
+        assert shown_messages(response) == [
+            "Marc Mercier has been removed from Storm water management."
+        ]
 
 
 def test_removal_without_a_reason_is_refused_beside_the_field(
@@ -290,7 +287,7 @@ def test_removal_without_a_reason_is_refused_beside_the_field(
 
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"reason"}
-    assert 'id="error_1_id_reason"' in _html(response)
+    assert 'id="error_1_id_reason"' in page_text(response)
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -301,11 +298,11 @@ def test_lead_cannot_remove_themself_and_is_pointed_to_leave(lead_client, lead, 
     response = lead_client("en").post(url, {"reason": "Je pars."}, follow=True)
 
     assert Membership.objects.filter(pk=membership.pk).exists()
-    assert _messages(response) == ["Use “Leave this community” to remove yourself."]
+    assert shown_messages(response) == ["Use “Leave this community” to remove yourself."]
 
 
 def test_staff_sees_an_empty_community_without_members(staff_client, english, community):
-    html = _html(staff_client.get(reverse("communities:detail", args=[community.slug])))
+    html = page_text(staff_client.get(reverse("communities:detail", args=[community.slug])))
 
     assert "This community has no members yet." in html
     assert "No lead yet" in html
