@@ -9,7 +9,10 @@ PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format messages bench demo clean
+.PHONY: install browser-tools run test lint format messages bench demo clean
+# apt needs root: sudo when the caller is not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+E2E := tests/e2e
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -25,7 +28,16 @@ run: install
 	$(PY) manage.py load_demo_data
 	$(VENV)/bin/honcho -f Procfile.dev start
 
-test: install
+# The browser tests drive Debian's Chromium (never a browser a test tool downloads) and inject
+# axe-core, fetched from the npm registry as tests/e2e/package-lock.json pins it.
+browser-tools: $(E2E)/node_modules/.package-lock.json
+	@test -x /usr/bin/chromium || $(SUDO) apt-get install -y --no-install-recommends chromium \
+		|| ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
+
+$(E2E)/node_modules/.package-lock.json: $(E2E)/package.json $(E2E)/package-lock.json
+	npm ci --prefix $(E2E) --no-audit --no-fund
+
+test: install browser-tools
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install

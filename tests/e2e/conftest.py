@@ -1,0 +1,113 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against a live server.
+
+`make test` installs what they need (`make browser-tools`): Chromium from apt when
+/usr/bin/chromium is missing, and axe-core from the npm registry into tests/e2e/node_modules.
+No browser is ever downloaded by a test tool. Screenshots go to test-artifacts/screenshots/.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls
+# (fixtures, assertions on the database) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# Without these, Chromium keeps trying to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` (make browser-tools) installs it with apt.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative addresses (page.goto("/")) go to the live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": DESKTOP,
+        "locale": "fr-CA",
+        "timezone_id": "America/Montreal",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _live_database(transactional_db, live_server):
+    """The live server runs in another thread: the test's data must be committed."""
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_server(settings):
+    """What the portal enqueues runs at once in the live server's thread, as a worker would
+    soon after: the journeys read the e-mails it sends."""
+    from aimq_portal.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Every Content-Security-Policy violation the browser reports on this page's console."""
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda message: seen.append(message.text)
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        else None,
+    )
+    return seen
+
+
+@pytest.fixture
+def screenshot(page):
+    """Saves the page at desktop and phone width: screenshot("community-list")."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _take(name: str) -> None:
+        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+        page.set_viewport_size(DESKTOP)
+
+    return _take
