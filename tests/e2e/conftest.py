@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` (make browser-tools) installs it with apt.")
+        pytest.fail(f"{CHROMIUM} is missing: `make browser-tools` installs it with apt.")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
@@ -92,9 +92,12 @@ def csp_violations(page):
     seen: list[str] = []
     page.on(
         "console",
-        lambda message: seen.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            seen.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     return seen
 
