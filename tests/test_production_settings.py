@@ -83,3 +83,81 @@ def test_deploy_check_passes_without_warnings_on_a_safe_configuration():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+# What production serves: values and headers, read in a fresh interpreter with the production
+# settings. The page read needs no database (the privacy page, anonymous); static files are
+# served from the source folders because `collectstatic` builds the manifest only at deploy.
+SERVE_A_PAGE = (
+    "import json\n"
+    "import django\n"
+    "django.setup()\n"
+    "from django.conf import settings as s\n"
+    "from django.test import Client\n"
+    "from django.test.utils import override_settings\n"
+    "plain = {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}\n"
+    "with override_settings(STORAGES={**s.STORAGES, 'staticfiles': plain}):\n"
+    "    client = Client(HTTP_HOST='portail.example.org')\n"
+    "    over_http = client.get('/confidentialite/')\n"
+    "    over_https = client.get('/confidentialite/', secure=True)\n"
+    "csrf = over_https.cookies.get(s.CSRF_COOKIE_NAME)\n"
+    "print(json.dumps({\n"
+    "    'settings': {name: getattr(s, name) for name in [\n"
+    "        'DEBUG', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_AGE',\n"
+    "        'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'CSRF_COOKIE_SECURE', 'LANGUAGE_COOKIE_SECURE',\n"
+    "        'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_SSL_REDIRECT',\n"
+    "        'ACCOUNT_RATE_LIMITS', 'MIDDLEWARE']},\n"
+    "    'http': [over_http.status_code, over_http.get('Location', '')],\n"
+    "    'https': [over_https.status_code, dict(over_https.headers)],\n"
+    "    'csrf_cookie_secure': bool(csrf and csrf['secure']),\n"
+    "}))\n"
+)
+
+
+@pytest.fixture(scope="module")
+def production():
+    import json
+
+    result = _run(["-c", SERVE_A_PAGE], **GOOD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookies_are_secure_and_sessions_expire(production):
+    values = production["settings"]
+
+    assert values["DEBUG"] is False
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["LANGUAGE_COOKIE_SECURE"] is True
+    assert 0 < values["SESSION_COOKIE_AGE"] <= 60 * 60 * 24 * 30
+    assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is False
+    assert production["csrf_cookie_secure"] is True
+
+
+def test_production_sends_plain_http_to_https(production):
+    assert production["settings"]["SECURE_SSL_REDIRECT"] is True
+    assert production["http"] == [301, "https://portail.example.org/confidentialite/"]
+
+
+def test_production_pages_carry_hsts_and_the_content_security_policy(production):
+    status, headers = production["https"]
+    assert status == 200
+    assert production["settings"]["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 180
+    assert production["settings"]["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    hsts = headers["Strict-Transport-Security"]
+    assert "max-age=" in hsts and "includeSubDomains" in hsts
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "csp.middleware.CSPMiddleware" in production["settings"]["MIDDLEWARE"]
+
+
+def test_production_keeps_the_login_and_signup_rate_limits(production):
+    limits = production["settings"]["ACCOUNT_RATE_LIMITS"]
+
+    assert limits["login"] and limits["signup"]
+    assert "/key" in limits["login_failed"]

@@ -125,6 +125,15 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Sessions: a signed-in member stays signed in for two weeks, across browser restarts, then
+# signs in again. Members come back every few weeks, from the links in meeting e-mails, and a
+# login at each visit would push them to weak, remembered passwords; two weeks bounds what a
+# forgotten session on a shared municipal computer exposes. The age counts from the session's
+# last change (sign-in, a message, a form), not from each page read: no write per request.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_COOKIE_HTTPONLY = True
+
 # django-allauth 65: e-mail is the login, no usernames, verification is mandatory.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
