@@ -31,3 +31,31 @@ def can_see_members(user, community: Community) -> bool:
 
 def leads_anything(user) -> bool:
     return user.is_authenticated and Membership.objects.filter(member=user, role=Role.LEAD).exists()
+
+
+def can_see_contact_details(user, community: Community, member) -> bool:
+    """Whether ``user`` sees the e-mail address and phone number of ``member``, one of
+    ``community``'s members, on its page.
+
+    Loi 25: only those who run the community see everyone's (its leads and the association's
+    staff); fellow members see those of members who chose to show them (``contact_visible``),
+    and their own; anyone else sees none. Costs no query when ``community`` comes from
+    ``communities.selectors`` for this same user (the viewer's role is already on it)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    role = _role_in(user, community)
+    if role is None:
+        return False
+    return role == Role.LEAD or member.pk == user.pk or member.contact_visible
+
+
+def _role_in(user, community: Community) -> str | None:
+    if getattr(community, "viewer_id", None) == user.pk and hasattr(community, "viewer_role"):
+        return community.viewer_role
+    return (
+        Membership.objects.filter(community=community, member=user)
+        .values_list("role", flat=True)
+        .first()
+    )

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from communities import permissions
 from communities.models import Community, JoinRequest, JoinRequestStatus, Membership, Role
 from members.models import User
 
@@ -95,6 +96,9 @@ def _attach_viewer_status(communities: list[Community], user) -> list[Community]
         community.viewer_request = requests.get(community.pk)
         community.viewer_position = None
         role = roles.get(community.pk)
+        # Whose role this is, so that permissions can read it without a query.
+        community.viewer_id = user.pk if user.is_authenticated else None
+        community.viewer_role = role
         if role == Role.LEAD:
             community.viewer_status = ViewerStatus.LEAD
         elif role is not None:
@@ -128,6 +132,19 @@ def community_members(*, community: Community) -> QuerySet[Membership]:
         .select_related("member")
         .order_by(lead_first, "member__last_name", "member__first_name", "member__email")
     )
+
+
+def community_members_for(*, community: Community, viewer) -> list[Membership]:
+    """The community's members as ``viewer`` sees them: each membership says in
+    ``contact_shown`` whether its member's e-mail and phone are shown to the viewer (see
+    ``permissions.can_see_contact_details``). One query when ``community`` comes from
+    ``community_detail`` for this viewer."""
+    memberships = list(community_members(community=community))
+    for membership in memberships:
+        membership.contact_shown = permissions.can_see_contact_details(
+            viewer, community, membership.member
+        )
+    return memberships
 
 
 def waiting_list(*, community: Community) -> QuerySet[JoinRequest]:

@@ -54,7 +54,7 @@ def _render_community(
         "community": community,
         "can_see_members": can_see_members,
         "can_manage": can_manage,
-        "members": list(selectors.community_members(community=community))
+        "members": selectors.community_members_for(community=community, viewer=user)
         if can_see_members
         else [],
         "waiting_list": list(selectors.waiting_list(community=community)) if can_manage else [],

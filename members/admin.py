@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members.models import User
+from members.services import account_close
 
 
 @admin.register(User)
@@ -20,6 +24,8 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_filter = ("region", "organisation_type", "preferred_language", "is_staff", "is_active")
     search_fields = ("email", "first_name", "last_name", "organisation", "job_title", "expertise")
+    readonly_fields = ("privacy_consent_at", "closed_at")
+    actions = ["close_accounts"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Name"), {"fields": ("first_name", "last_name")}),
@@ -37,6 +43,7 @@ class UserAdmin(DjangoUserAdmin):
                 )
             },
         ),
+        (_("Privacy"), {"fields": ("privacy_consent_at", "contact_visible", "closed_at")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -44,3 +51,31 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    @admin.action(description=_("Close selected accounts"), permissions=["change"])
+    def close_accounts(self, request, queryset):
+        """Closes each account through ``members.services.account_close``, as the member would
+        from their profile, after a confirmation page (it cannot be undone)."""
+        to_close = queryset.filter(closed_at__isnull=True).exclude(pk=request.user.pk)
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Close these accounts?"),
+                "opts": self.model._meta,
+                "accounts": list(to_close),
+                "selected": queryset.values_list("pk", flat=True),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "skips_self": queryset.filter(pk=request.user.pk).exists(),
+            }
+            return TemplateResponse(request, "members/admin/close_accounts_confirm.html", context)
+        closed = 0
+        for user in to_close:
+            account_close(user=user)
+            closed += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d account closed.", "%(count)d accounts closed.", closed)
+            % {"count": closed},
+            messages.SUCCESS,
+        )
+        return None

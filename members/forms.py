@@ -1,8 +1,65 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
-from members.services import PROFILE_FIELDS
+from members.services import PROFILE_FIELDS, signup_consent_record
+
+CONTACT_VISIBLE_LABEL = _(
+    "Let the members of my communities see my e-mail address and phone number"
+)
+
+
+def _privacy_link() -> str:
+    return format_html(
+        '<a href="{}">{}</a>', reverse("privacy"), gettext("Read the privacy policy")
+    )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up (e-mail, password twice) with the consent Loi 25 asks for, recorded with
+    its date, and the member's choice to show their contact details to fellow members."""
+
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I consent to the association collecting and using my profile information as "
+            "described in the privacy policy."
+        ),
+        required=True,
+        error_messages={"required": _("You must consent to create an account.")},
+    )
+    contact_visible = forms.BooleanField(
+        label=CONTACT_VISIBLE_LABEL,
+        required=False,
+        initial=False,
+    )
+
+    field_order = ["email", "password1", "password2", "privacy_consent", "contact_visible"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, so the link's text is in the visitor's language.
+        self.fields["privacy_consent"].help_text = _privacy_link()
+        self.fields["contact_visible"].help_text = gettext(
+            "You can change this later in your profile. The leads of your communities and the "
+            "association's staff see them in any case, to run the communities."
+        )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Nothing typed is lost on an error elsewhere (the consent box left unticked, the
+        # address already used): passwords that passed their checks are shown again. A password
+        # that failed is not, since it must be typed anew anyway.
+        if self.is_bound and self.errors and not {"password1", "password2"} & set(self.errors):
+            for name in ("password1", "password2"):
+                if name in self.fields:
+                    self.fields[name].widget.render_value = True
+
+    def custom_signup(self, request, user: User) -> None:
+        signup_consent_record(user=user, contact_visible=self.cleaned_data["contact_visible"])
 
 
 class ProfileForm(forms.ModelForm):
@@ -10,6 +67,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = list(PROFILE_FIELDS)
         widgets = {"expertise": forms.Textarea(attrs={"rows": 4})}
+        labels = {"contact_visible": CONTACT_VISIBLE_LABEL}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,3 +92,26 @@ def _strip_required(value: str) -> str:
     if not value:
         raise forms.ValidationError(_("This field cannot be blank."))
     return value
+
+
+class AccountCloseForm(forms.Form):
+    """Closing an account is asked for with the current password: a borrowed session alone
+    cannot erase someone."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("This is not your current password."), code="password_incorrect"
+            )
+        return password

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,6 +103,20 @@ class User(AbstractUser):
         default=Language.FRENCH,
         help_text=_("The language of the e-mails the portal sends you."),
     )
+    # Loi 25: consent is recorded with its date; showing one's e-mail and phone to fellow
+    # members is a separate, revocable choice, off unless the member turns it on.
+    privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
+    contact_visible = models.BooleanField(
+        _("contact details visible to fellow members"),
+        default=False,
+        help_text=_(
+            "Members of your communities see your e-mail address and phone number. Their leads "
+            "and the association's staff see them in any case, to run the communities."
+        ),
+    )
+    # Set when the member closes their account: the row stays, anonymised, so that the history
+    # of decisions and attendance keeps pointing somewhere.
+    closed_at = models.DateTimeField(_("account closed"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -118,7 +133,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.closed_at is not None:
+            return gettext("Former member")
         return self.get_full_name() or self.email
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def profile_is_complete(self) -> bool:

@@ -1,12 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from members.forms import ProfileForm
+from members.forms import AccountCloseForm, ProfileForm
 from members.models import User
-from members.services import profile_update
+from members.selectors import account_close_summary, member_data_export
+from members.services import account_close, profile_update
 
 
 @login_required
@@ -24,3 +30,37 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:profile")
     return render(request, "members/profile_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    """The member's data as a JSON file (Loi 25: the right of access)."""
+    data = member_data_export(user=request.user)
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    filename = f"aimq-mes-donnees-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_account(request: HttpRequest) -> HttpResponse:
+    """Explains what closing erases and keeps; closes on POST with the current password."""
+    form = AccountCloseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_close(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account is closed and your personal information has been erased. "
+                "Thank you for taking part in the communities."
+            ),
+        )
+        return redirect("home")
+    context = {"form": form, **account_close_summary(user=request.user)}
+    return render(request, "members/account_close.html", context)

@@ -147,6 +147,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AIMQ] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+# Sign-up adds the consent Loi 25 asks for and the choice to show one's contact details.
+ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
 # allauth's own rate limits stay on (they are its defaults); spelled out so they are visible.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

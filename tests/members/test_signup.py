@@ -15,7 +15,7 @@ CONFIRM_LINK = re.compile(r"https?://[^\s]+/comptes/confirm-email/[^\s/]+/")
 def _sign_up(client, email="nouvelle@example.org"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD, "privacy_consent": "on"},
     )
 
 
