@@ -1,6 +1,7 @@
 """Demo accounts for `make run`. Every address is under example.org."""
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from members.models import Region, User
 
@@ -74,6 +75,8 @@ JOB_TITLES = [
 
 
 def _account(email: str, **fields) -> User:
+    # Every demo account consented at sign-up, as a real one must have.
+    fields.setdefault("privacy_consent_at", timezone.now())
     user, created = User.objects.get_or_create(email=email, defaults=fields)
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -109,5 +112,8 @@ def load_demo_members(count: int = 40) -> dict:
             organisation_type=organisation_type,
             region=region,
             preferred_language="en" if index % 10 == 0 else "fr-ca",
+            phone=f"418 555-{index:04d}",
+            # About a third let their communities see their e-mail and phone.
+            contact_visible=index % 3 == 0,
         )
     return {"members": User.objects.count()}

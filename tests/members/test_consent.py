@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from members.demo import load_demo_members
 from members.models import User
 from tests.helpers import page_text
 
@@ -139,3 +140,12 @@ def test_profile_of_an_older_account_says_consent_is_not_recorded(client, member
 
     assert "Hidden from the members of my communities" in html
     assert "Not recorded" in html
+
+
+def test_demo_accounts_have_consented_and_some_show_their_contact():
+    load_demo_members(count=9)
+
+    members = User.objects.exclude(email="admin@example.org")
+    assert members.count() == 9
+    assert not members.filter(privacy_consent_at__isnull=True).exists()
+    assert members.filter(contact_visible=True).count() == 3

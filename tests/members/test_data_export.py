@@ -1,0 +1,194 @@
+"""Download my data (Loi 25: the right of access): everything the portal holds about a member,
+as a JSON file, from their profile."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from aimq_portal.models import EmailDelivery
+from communities.models import Decision, DecisionAction, JoinRequestStatus
+from meetings.models import Attendance, CalendarFeedToken, Reminder
+from tests.factories import (
+    CommunityFactory,
+    JoinRequestFactory,
+    LeadMembershipFactory,
+    MeetingFactory,
+    MembershipFactory,
+    RsvpFactory,
+    UserFactory,
+)
+from tests.helpers import page_text
+
+pytestmark = pytest.mark.django_db
+
+EXPORT_URL = reverse("members:data_export")
+MONTREAL = ZoneInfo("America/Montreal")
+
+
+def _history(member, *, size: int = 1) -> None:
+    """A member's life in the portal: memberships, requests and decisions, answers, attendance,
+    reminders, e-mails, a calendar feed; ``size`` of each."""
+    for index in range(size):
+        community = CommunityFactory(name_fr=f"Voirie {index}")
+        MembershipFactory(community=community, member=member)
+        declined = JoinRequestFactory(
+            member=member,
+            community=CommunityFactory(),
+            motivation=f"Motivation {index}",
+            status=JoinRequestStatus.DECLINED,
+            decided_at=timezone.now(),
+            decision_message=f"Complet pour l'instant {index}",
+        )
+        Decision.objects.create(
+            community=declined.community,
+            action=DecisionAction.DECLINED,
+            subject=member,
+            join_request=declined,
+            message=declined.decision_message,
+        )
+        past = MeetingFactory(
+            community=community,
+            title=f"Bilan {index}",
+            starts_at=timezone.now() - timedelta(days=30),
+            ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=2),
+        )
+        RsvpFactory(meeting=past, member=member, response="online")
+        Attendance.objects.create(meeting=past, member=member, mode="online")
+        Reminder.objects.create(
+            meeting=past,
+            member=member,
+            offset_minutes=1440,
+            for_starts_at=past.starts_at,
+            sent_at=timezone.now(),
+        )
+        EmailDelivery.objects.create(
+            key=f"meeting-reminder:test-{member.pk}-{index}",
+            recipient=member.email,
+            subject=f"[AIMQ] Demain : Bilan {index}",
+            sent_at=timezone.now(),
+        )
+    CalendarFeedToken.objects.get_or_create(member=member)
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(EXPORT_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={EXPORT_URL}"
+
+
+def test_download_is_a_dated_json_attachment(member_client):
+    with time_machine.travel(datetime(2026, 4, 30, 22, 0, tzinfo=MONTREAL), tick=False):
+        response = member_client.get(EXPORT_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    # The date is Montréal's, not UTC's (already May 1st there).
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="aimq-mes-donnees-2026-04-30.json"'
+    )
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_download_holds_the_profile_consent_and_account(member_client, member):
+    member.phone = "418 555-0123"
+    member.contact_visible = True
+    member.privacy_consent_at = datetime(2026, 1, 15, 9, 0, tzinfo=MONTREAL)
+    member.save()
+    EmailAddress.objects.create(user=member, email="autre@example.org", verified=False)
+
+    data = member_client.get(EXPORT_URL).json()
+
+    assert data["profile"]["email"] == member.email
+    assert data["profile"]["first_name"] == member.first_name
+    assert data["profile"]["phone"] == "418 555-0123"
+    assert data["profile"]["region"]["code"] == member.region
+    assert data["profile"]["preferred_language"]["code"] == "fr-ca"
+    assert data["privacy"] == {
+        "consent_given_at": "2026-01-15T14:00:00Z",
+        "contact_visible_to_fellow_members": True,
+    }
+    assert data["account"]["joined_at"]
+    assert sorted(address["email"] for address in data["email_addresses"]) == sorted(
+        [member.email, "autre@example.org"]
+    )
+
+
+def test_download_holds_the_members_history(member_client, member):
+    _history(member)
+
+    data = member_client.get(EXPORT_URL).json()
+
+    assert [m["community"] for m in data["memberships"]] == ["Voirie 0"]
+    assert data["memberships"][0]["role"]["code"] == "member"
+    assert data["memberships"][0]["since"]
+    [join_request] = data["join_requests"]
+    assert join_request["status"]["code"] == "declined"
+    assert join_request["decided_at"]
+    assert join_request["motivation"] == "Motivation 0"
+    assert join_request["message_from_the_leads"] == "Complet pour l'instant 0"
+    assert [d["action"]["code"] for d in data["community_history"]] == ["declined"]
+    assert data["meeting_answers"][0]["meeting"]["title"] == "Bilan 0"
+    assert data["meeting_answers"][0]["answer"]["code"] == "online"
+    assert data["attendance"][0]["mode"]["code"] == "online"
+    assert data["meeting_reminders"][0]["meeting"]["title"] == "Bilan 0"
+    assert data["emails_sent"][0]["subject"] == "[AIMQ] Demain : Bilan 0"
+    assert data["calendar_feed"]["exists"] is True
+
+
+def test_download_never_holds_the_calendar_feed_secret(member_client, member):
+    token = CalendarFeedToken.objects.create(member=member).token
+
+    response = member_client.get(EXPORT_URL)
+
+    assert token not in response.content.decode()
+    assert response.json()["calendar_feed"]["exists"] is True
+
+
+def test_download_holds_nothing_of_other_members(member_client, member):
+    colleague = UserFactory(email="collegue@example.org", phone="819 555-0000")
+    community = CommunityFactory()
+    LeadMembershipFactory(community=community, member=colleague)
+    MembershipFactory(community=community, member=member)
+    meeting = MeetingFactory(community=community)
+    RsvpFactory(meeting=meeting, member=colleague)
+    EmailDelivery.objects.create(
+        key="other", recipient=colleague.email, subject="Pour la collègue", sent_at=timezone.now()
+    )
+
+    body = member_client.get(EXPORT_URL).content.decode()
+
+    for secret in ("collegue@example.org", "819 555-0000", "Pour la collègue"):
+        assert secret not in body
+    assert colleague.last_name not in body
+
+
+def test_download_costs_a_fixed_number_of_queries(client, member):
+    quiet = UserFactory()
+    _history(member, size=6)
+    _history(quiet, size=1)
+
+    def queries_for(person) -> int:
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(EXPORT_URL).status_code == 200
+        return len(captured)
+
+    assert queries_for(member) == queries_for(quiet)
+
+
+def test_download_refuses_post(member_client):
+    assert member_client.post(EXPORT_URL).status_code == 405
+
+
+def test_profile_page_links_to_the_download(member_client):
+    html = page_text(member_client.get(reverse("members:profile")))
+
+    assert f'href="{EXPORT_URL}"' in html
