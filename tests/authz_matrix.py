@@ -1,0 +1,1031 @@
+"""The portal-wide authorisation matrix: one world with two communities, and for every URL of
+the portal, every method it takes and every kind of visitor, the answer the portal must give.
+
+Read by tests/test_authorisation_matrix.py. The rules behind the answers (see CONVENTIONS.md
+and the views' docstrings): pages that need an account send anonymous visitors to the login
+page and back; 404 for what the visitor may not know exists (someone else's join request, a
+follow-up's documents, the members of a community they are not part of); 403 for what they
+know but may not do (managing a public meeting, deciding their own request); the admin is for
+staff only, everyone else is sent to its login page."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from communities import services as community_services
+from communities.models import Community, Decision, JoinRequest, Membership
+from meetings.models import (
+    Attendance,
+    CalendarFeedToken,
+    FollowUp,
+    FollowUpDocument,
+    Meeting,
+    Reminder,
+    Rsvp,
+)
+from members.models import User
+from tests.factories import (
+    CommunityFactory,
+    JoinRequestFactory,
+    LeadMembershipFactory,
+    MeetingFactory,
+    MembershipFactory,
+    RsvpFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+VISITORS = ("anonymous", "member", "member_of_other", "lead_of_other", "lead", "staff")
+SIGNED_IN = VISITORS[1:]
+
+# The URL names another change is adding at the same time: while they do not resolve yet,
+# their cells are skipped (with that reason) instead of failing.
+LANDING = {"members:data_export", "members:account_close"}
+
+
+# The world
+
+MEMBER_DIETARY_NEEDS = "Sans arachides Alphadiet"
+
+
+@dataclass
+class World:
+    """Community A (whose objects every URL is given) and community B (the other one). Every
+    string below is unique to its owner, so finding it in a response tells whose data leaked."""
+
+    a: Community
+    b: Community
+    people: dict[str, Any]  # the visitors (anonymous is None) and the others below
+    a_extra_member: User
+    a_requester: User
+    b_requester: User
+    a_request: JoinRequest
+    b_request: JoinRequest
+    a_extra_membership: Membership
+    a_hybrid: Meeting
+    a_in_person: Meeting
+    a_online: Meeting
+    a_past: Meeting
+    a_document: FollowUpDocument
+    b_hybrid: Meeting
+    b_past: Meeting
+    b_document: FollowUpDocument
+    member_token: str
+    member_of_other_token: str
+    decision: Decision
+    reminder: Reminder
+    group: Group
+    confirmation_key: str
+    reset_uidb36: str
+    # What may be seen by whom: see ``secrets_hidden_from``.
+    secrets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # Per person, their own data: theirs to see wherever it is hidden from others.
+    own: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _person(first: str, last: str, email: str, **extra) -> User:
+    return UserFactory(first_name=first, last_name=last, email=email, **extra)
+
+
+def _meeting(community: Community, title: str, *, days: int, **fields) -> Meeting:
+    starts_at = (timezone.now() + timedelta(days=days)).replace(microsecond=0)
+    return MeetingFactory(
+        community=community,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        **fields,
+    )
+
+
+def _followup(meeting: Meeting, *, minutes: str, recording: str, document: str) -> FollowUpDocument:
+    followup = FollowUp.objects.create(meeting=meeting, minutes=minutes, recording_url=recording)
+    return FollowUpDocument.objects.create(
+        followup=followup,
+        title=document,
+        file=SimpleUploadedFile(f"{document.lower().replace(' ', '-')}.pdf", b"%PDF-1.4 secret"),
+    )
+
+
+def build_world() -> World:
+    a = CommunityFactory(
+        slug="alpha-eaux", name_fr="Alpha eaux pluviales", name_en="Alpha storm water"
+    )
+    b = CommunityFactory(slug="beta-voirie", name_fr="Bêta voirie", name_en="Beta roads")
+
+    lead = _person("Aurore", "Alphalead", "aurore.alphalead@alpha.example")
+    member = _person(
+        "Armand", "Alphamember", "armand.alphamember@alpha.example", phone="819 555-0101"
+    )
+    a_extra = _person(
+        "Agathe", "Alphaextra", "agathe.alphaextra@alpha.example", phone="819 555-0102"
+    )
+    a_requester = _person("Rémi", "Alpharequester", "remi.alpharequester@alpha.example")
+    a_declined = _person("Delphine", "Alphadeclined", "delphine.alphadeclined@alpha.example")
+    member_of_other = _person(
+        "Bastien", "Betamember", "bastien.betamember@beta.example", phone="418 555-0201"
+    )
+    lead_of_other = _person("Béatrice", "Betalead", "beatrice.betalead@beta.example")
+    b_requester = _person("Bruno", "Betarequester", "bruno.betarequester@beta.example")
+    staff = StaffFactory(
+        first_name="Sylvie", last_name="Staffeuse", email="sylvie.staffeuse@aimq.example"
+    )
+
+    LeadMembershipFactory(community=a, member=lead)
+    MembershipFactory(community=a, member=member)
+    a_extra_membership = MembershipFactory(community=a, member=a_extra)
+    MembershipFactory(community=b, member=member_of_other)
+    LeadMembershipFactory(community=b, member=lead_of_other)
+
+    a_request = JoinRequestFactory(
+        community=a, member=a_requester, motivation="Motivation alpha confidentielle"
+    )
+    b_request = JoinRequestFactory(
+        community=b, member=b_requester, motivation="Motivation bêta confidentielle"
+    )
+    declined = JoinRequestFactory(community=a, member=a_declined)
+    community_services.join_request_decline(join_request=declined, decided_by=lead, message="")
+    decision = Decision.objects.filter(community=a).latest("pk")
+
+    a_hybrid = _meeting(
+        a,
+        "Alpha hybride",
+        days=14,
+        venue_name="Salle Alphahybride",
+        address="11 rue Alphahybride Trois-Rivières",
+        meeting_url="https://meet.example.org/alpha-hybride-secret",
+        lunch_provided=True,
+    )
+    a_in_person = _meeting(
+        a,
+        "Alpha en personne",
+        days=15,
+        format="in_person",
+        venue_name="Salle Alphapresentiel",
+        address="12 rue Alphapresentiel Shawinigan",
+        meeting_url="",
+    )
+    a_online = _meeting(
+        a,
+        "Alpha en ligne",
+        days=16,
+        format="online",
+        venue_name="",
+        address="",
+        meeting_url="https://meet.example.org/alpha-enligne-secret",
+    )
+    a_past = _meeting(
+        a,
+        "Alpha passée",
+        days=-2,
+        venue_name="Salle Alphapassee",
+        address="13 rue Alphapassee Nicolet",
+        meeting_url="https://meet.example.org/alpha-passee-secret",
+    )
+    a_document = _followup(
+        a_past,
+        minutes="<p>Compte rendu alpha</p>",
+        recording="https://video.example.org/alpha-enregistrement-secret",
+        document="Presentation Alphadocument",
+    )
+    b_hybrid = _meeting(
+        b,
+        "Bêta hybride",
+        days=20,
+        venue_name="Salle Betasecrete",
+        address="22 rue Betasecrete Rimouski",
+        meeting_url="https://meet.example.org/beta-hybride-secret",
+    )
+    b_past = _meeting(
+        b,
+        "Bêta passée",
+        days=-3,
+        venue_name="Salle Betapassee",
+        address="23 rue Betapassee Matane",
+        meeting_url="https://meet.example.org/beta-passee-secret",
+    )
+    b_document = _followup(
+        b_past,
+        minutes="<p>Compte rendu bêta</p>",
+        recording="https://video.example.org/beta-enregistrement-secret",
+        document="Presentation Betadocument",
+    )
+    RsvpFactory(
+        meeting=a_hybrid,
+        member=member,
+        response="in_person",
+        stays_for_lunch=True,
+        dietary_needs=MEMBER_DIETARY_NEEDS,
+    )
+    RsvpFactory(meeting=b_hybrid, member=member_of_other, response="online")
+    Attendance.objects.create(meeting=a_past, member=member, mode="in_person", recorded_by=lead)
+    reminder = Reminder.objects.create(
+        meeting=a_hybrid,
+        member=member,
+        offset_minutes=7 * 24 * 60,
+        for_starts_at=a_hybrid.starts_at,
+    )
+    member_token = CalendarFeedToken.objects.create(member=member).token
+    member_of_other_token = CalendarFeedToken.objects.create(member=member_of_other).token
+
+    unverified = EmailAddress.objects.create(
+        user=member, email="armand.second@alpha.example", verified=False, primary=False
+    )
+
+    world = World(
+        a=a,
+        b=b,
+        people={
+            "anonymous": None,
+            "member": member,
+            "member_of_other": member_of_other,
+            "lead_of_other": lead_of_other,
+            "lead": lead,
+            "staff": staff,
+        },
+        a_extra_member=a_extra,
+        a_requester=a_requester,
+        b_requester=b_requester,
+        a_request=a_request,
+        b_request=b_request,
+        a_extra_membership=a_extra_membership,
+        a_hybrid=a_hybrid,
+        a_in_person=a_in_person,
+        a_online=a_online,
+        a_past=a_past,
+        a_document=a_document,
+        b_hybrid=b_hybrid,
+        b_past=b_past,
+        b_document=b_document,
+        member_token=member_token,
+        member_of_other_token=member_of_other_token,
+        decision=decision,
+        reminder=reminder,
+        group=Group.objects.create(name="Éditeurs"),
+        confirmation_key=EmailConfirmationHMAC(unverified).key,
+        reset_uidb36=user_pk_to_url_str(member),
+    )
+    world.secrets = _secrets(world, a_declined=a_declined)
+    world.own = {name: _identity(person) if person else [] for name, person in world.people.items()}
+    world.own["member"].append(MEMBER_DIETARY_NEEDS)
+    # Two more people who receive A's e-mails without being among the visitors.
+    world.own["a_extra_member"] = _identity(a_extra)
+    world.own["a_requester"] = [*_identity(a_requester), a_request.motivation]
+    return world
+
+
+def person_named_by(world: World, email: str) -> str:
+    """The key (a visitor's, or one of the two above) of the person with this e-mail."""
+    people = {**world.people, "a_extra_member": world.a_extra_member}
+    people["a_requester"] = world.a_requester
+    return next(key for key, person in people.items() if person and person.email == email)
+
+
+def _name(user: User) -> str:
+    return f"{user.first_name} {user.last_name}"
+
+
+def _contacts(*users: User) -> list[str]:
+    return [text for user in users for text in (user.email, user.phone) if text]
+
+
+def _identity(user: User) -> list[str]:
+    return [_name(user), *_contacts(user)]
+
+
+def _places(*meetings: Meeting) -> list[str]:
+    strings = []
+    for meeting in meetings:
+        strings += [meeting.venue_name, meeting.address, meeting.meeting_url]
+        followup = getattr(meeting, "followup", None)
+        if followup is not None:
+            strings.append(followup.recording_url)
+            strings += [document.title for document in followup.documents.all()]
+    return [text for text in strings if text]
+
+
+def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]]]:
+    """Per community, per kind: the strings only some visitors may see.
+
+    - ``members``: the names of its members (leads' names are public): for the community's
+      members and staff;
+    - ``contacts``: its members' e-mails and phone numbers, leads' included: for the
+      community's leads and staff (and each member's own);
+    - ``places``: meetings' venue, address, online link, private recording and documents:
+      for the community's members and staff;
+    - ``requests``: the people who asked to join, their motivation, members' dietary needs:
+      for the community's leads and staff."""
+    people = world.people
+    a_members = [people["member"], world.a_extra_member]
+    b_members = [people["member_of_other"]]
+    return {
+        "a": {
+            "members": [_name(person) for person in a_members],
+            "contacts": _contacts(*a_members, people["lead"]),
+            "places": _places(world.a_hybrid, world.a_in_person, world.a_online, world.a_past),
+            "requests": [
+                *_identity(world.a_requester),
+                *_identity(a_declined),
+                world.a_request.motivation,
+                MEMBER_DIETARY_NEEDS,
+            ],
+        },
+        "b": {
+            "members": [_name(person) for person in b_members],
+            "contacts": _contacts(*b_members, people["lead_of_other"]),
+            "places": _places(world.b_hybrid, world.b_past),
+            "requests": [*_identity(world.b_requester), world.b_request.motivation],
+        },
+    }
+
+
+# Who may see which kind of secret, per community.
+_EVERYTHING = {"members", "contacts", "places", "requests"}
+RIGHTS = {
+    "anonymous": {},
+    "member": {"a": {"members", "places"}},
+    "member_of_other": {"b": {"members", "places"}},
+    "lead_of_other": {"b": _EVERYTHING},
+    "lead": {"a": _EVERYTHING},
+    "staff": {"a": _EVERYTHING, "b": _EVERYTHING},
+    # Not visitors, but they receive e-mails about A.
+    "a_extra_member": {"a": {"members", "places"}},
+    "a_requester": {},
+}
+
+
+def secrets_hidden_from(world: World, visitor: str, *, bearer: str | None = None) -> list[str]:
+    """What ``visitor`` (a key of RIGHTS) may not see. A page whose address holds someone's
+    secret (a calendar feed, an e-mail confirmation key) shows the holder what its owner, the
+    ``bearer``, sees."""
+    hidden = []
+    for community, kinds in world.secrets.items():
+        allowed = RIGHTS[visitor].get(community, set())
+        if bearer is not None:
+            allowed = allowed | RIGHTS[bearer].get(community, set())
+        for kind, strings in kinds.items():
+            if kind not in allowed:
+                hidden += strings
+    own = set(world.own[visitor]) | (set(world.own[bearer]) if bearer else set())
+    return [text for text in hidden if text not in own]
+
+
+def community_b_strings(world: World, visitor: str) -> list[str]:
+    """Everything of B (its people, leads' names included, and its meetings' private
+    details), except the visitor's own name and e-mail: none of it belongs on A's pages."""
+    own = set(world.own[visitor])
+    strings = [*sum(world.secrets["b"].values(), []), *_identity(world.people["lead_of_other"])]
+    return [text for text in strings if text not in own]
+
+
+# The expected answers
+
+
+@dataclass(frozen=True)
+class Login:
+    """302 to the portal's login page, with ?next= the page asked for (or ``next``)."""
+
+    next: Callable[[World], str] | None = None
+
+
+@dataclass(frozen=True)
+class AdminLogin:
+    """302 to the admin's login page, with ?next= the page asked for."""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """302 elsewhere than a login page: to ``to(world)``, a path (or a regular expression)."""
+
+    to: Callable[[World], str]
+    regex: bool = False
+
+
+LOGIN = Login()
+ADMIN_LOGIN = AdminLogin()
+Expected = int | Login | AdminLogin | Redirect
+
+
+def everyone(answer: Expected) -> dict[str, Expected]:
+    return dict.fromkeys(VISITORS, answer)
+
+
+def signed_in(answer: Expected, anonymous: Expected = LOGIN) -> dict[str, Expected]:
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, answer)}
+
+
+def answers(**by_visitor: Expected) -> dict[str, Expected]:
+    assert set(by_visitor) == set(VISITORS), sorted(set(VISITORS) ^ set(by_visitor))
+    return by_visitor
+
+
+def staff_only(answer: Expected, others: Expected = ADMIN_LOGIN) -> dict[str, Expected]:
+    return {**dict.fromkeys(VISITORS[:-1], others), "staff": answer}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL with one method, the arguments it is given and the answer per visitor.
+
+    ``state`` reads what the request could change: it must stay the same when the visitor is
+    refused (login, 403, 404, 405) or shown the page again (200: an error, nothing to do), and
+    must change when the answer is a redirect elsewhere (the action succeeded). ``a_page``:
+    the page is about community A, so nothing of B may show on it, whoever looks."""
+
+    name: str
+    method: str
+    expected: dict[str, Expected]
+    kwargs: Callable[[World], dict] = lambda world: {}
+    data: Callable[[World], dict] = lambda world: {}
+    state: Callable[[World, Any], Any] | None = None
+    label: str = ""
+    a_page: bool = False
+    path: Callable[[World], str] | None = None  # for an unnamed route: the path itself
+    bearer: str | None = None  # whose secret the address holds (see secrets_hidden_from)
+
+    @property
+    def id(self) -> str:
+        method = f"{self.method}:{self.label}" if self.label else self.method
+        return f"{self.name}-{method}"
+
+
+def _detail(world: World) -> str:
+    return f"/communautes/{world.a.slug}/"
+
+
+def _meeting_page(meeting: Callable[[World], Meeting]) -> Callable[[World], str]:
+    return lambda world: f"/rencontres/{meeting(world).pk}/"
+
+
+def _hybrid(world: World) -> dict:
+    return {"pk": world.a_hybrid.pk}
+
+
+def _past(world: World) -> dict:
+    return {"pk": world.a_past.pk}
+
+
+def _slug(world: World) -> dict:
+    return {"slug": world.a.slug}
+
+
+def _request_state(world: World, user) -> tuple:
+    return tuple(
+        JoinRequest.objects.filter(pk=world.a_request.pk).values_list("status", "decided_by")
+    )
+
+
+def _a_memberships(world: World, user) -> list:
+    return sorted(Membership.objects.filter(community=world.a).values_list("member_id", "role"))
+
+
+def _a_requests(world: World, user) -> list:
+    return sorted(JoinRequest.objects.filter(community=world.a).values_list("member_id", "status"))
+
+
+def _meeting_state(world: World, user) -> tuple:
+    return tuple(
+        Meeting.objects.filter(pk=world.a_hybrid.pk).values_list(
+            "title", "sequence", "cancelled_at"
+        )
+    )
+
+
+def _rsvps(world: World, user) -> list:
+    return sorted(Rsvp.objects.filter(meeting=world.a_hybrid).values_list("member_id", "response"))
+
+
+def _a_meetings(world: World, user) -> list:
+    return sorted(Meeting.objects.filter(community=world.a).values_list("pk", flat=True))
+
+
+def _attendance(world: World, user) -> list:
+    return sorted(Attendance.objects.filter(meeting=world.a_past).values_list("member_id", "mode"))
+
+
+def _followup_state(world: World, user) -> tuple:
+    return tuple(
+        FollowUp.objects.filter(meeting=world.a_past).values_list("minutes", "recording_url")
+    )
+
+
+def _feed_token(world: World, user) -> list:
+    if user is None:
+        return []
+    return list(CalendarFeedToken.objects.filter(member=user).values_list("token", flat=True))
+
+
+def _reset_key(world: World) -> dict:
+    # The key depends on the last login: made fresh, after the visitor signed in.
+    member = User.objects.get(pk=world.people["member"].pk)
+    return {"uidb36": world.reset_uidb36, "key": default_token_generator.make_token(member)}
+
+
+def _account(world: World, user) -> list:
+    if user is None:
+        return []
+    return list(User.objects.filter(pk=user.pk).values_list("is_active", "email", "last_name"))
+
+
+def _remove_data(world: World) -> dict:
+    return {"reason": "Absent depuis un an."}
+
+
+def _decision(choice: str) -> Callable[[World], dict]:
+    def data(world: World) -> dict:
+        prefix = f"request-{world.a_request.pk}"
+        return {f"{prefix}-decision": choice, f"{prefix}-message": ""}
+
+    return data
+
+
+def _meeting_form(title: str) -> Callable[[World], dict]:
+    def data(world: World) -> dict:
+        starts_at = timezone.localtime(timezone.now() + timedelta(days=30)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        return {
+            "title": title,
+            "format": "hybrid",
+            "starts_at": starts_at.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (starts_at + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "venue_name": "Salle Alphanouvelle",
+            "address": "14 rue Alphanouvelle",
+            "in_person_seats": "",
+            "meeting_url": "https://meet.example.org/alpha-nouvelle",
+            "invited_experts": "",
+            "agenda": "<p>Ordre du jour</p>",
+        }
+
+    return data
+
+
+def _attendance_data(world: World) -> dict:
+    return {f"member_{world.a_extra_member.pk}": "online"}
+
+
+def _followup_data(world: World) -> dict:
+    return {"minutes": "<p>Nouveau compte rendu</p>", "recording_url": "", "document_title": ""}
+
+
+_MANAGERS_200 = answers(
+    anonymous=LOGIN, member=403, member_of_other=403, lead_of_other=403, lead=200, staff=200
+)
+
+
+def _managers_redirect(to: Callable[[World], str], regex: bool = False) -> dict[str, Expected]:
+    done = Redirect(to, regex=regex)
+    return answers(
+        anonymous=LOGIN, member=403, member_of_other=403, lead_of_other=403, lead=done, staff=done
+    )
+
+
+PORTAL: list[Entry] = [
+    # Public pages
+    Entry("home", "GET", everyone(200)),
+    Entry("privacy", "GET", everyone(200)),
+    Entry("healthz", "GET", everyone(200)),
+    Entry("healthz", "POST", everyone(405)),
+    Entry(
+        "set_language",
+        "POST",
+        everyone(Redirect(lambda world: _detail(world))),
+        data=lambda world: {"language": "en", "next": _detail(world)},
+    ),
+    Entry("set_language", "GET", everyone(Redirect(lambda world: "/"))),
+    # Accounts (allauth): signed-in visitors are sent home from the pages for strangers.
+    Entry("account_login", "GET", signed_in(Redirect(lambda world: "/"), anonymous=200)),
+    Entry("account_signup", "GET", signed_in(Redirect(lambda world: "/"), anonymous=200)),
+    Entry("account_logout", "GET", signed_in(200, anonymous=Redirect(lambda world: "/"))),
+    Entry("account_logout", "POST", everyone(Redirect(lambda world: "/"))),
+    Entry("account_inactive", "GET", everyone(200)),
+    Entry("account_reauthenticate", "GET", signed_in(200)),
+    Entry("account_email", "GET", signed_in(200)),
+    Entry("account_email_verification_sent", "GET", everyone(200)),
+    Entry("account_change_password", "GET", signed_in(200)),
+    Entry(
+        "account_set_password",
+        "GET",
+        # Everyone here has a password: the page to set a first one sends to the change form.
+        signed_in(Redirect(lambda world: "/comptes/password/change/")),
+    ),
+    Entry("account_reset_password", "GET", everyone(200)),
+    Entry("account_reset_password_done", "GET", everyone(200)),
+    Entry("account_reset_password_from_key_done", "GET", everyone(200)),
+    Entry(
+        "account_reset_password_from_key",
+        "GET",
+        # A valid key is kept in the session and swapped for "set-password" in the address.
+        everyone(
+            Redirect(
+                lambda world: f"/comptes/password/reset/key/{world.reset_uidb36}-set-password/"
+            )
+        ),
+        kwargs=_reset_key,
+        bearer="member",
+    ),
+    Entry(
+        "account_confirm_email",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: {"key": world.confirmation_key},
+        bearer="member",
+    ),
+    Entry(
+        # No code was asked for: back to the login page, or home when signed in.
+        "account_confirm_login_code",
+        "GET",
+        signed_in(Redirect(lambda world: "/"), anonymous=Redirect(lambda world: "/comptes/login/")),
+    ),
+    # The member's own pages
+    Entry("members:profile", "GET", signed_in(200)),
+    Entry("members:profile_edit", "GET", signed_in(200)),
+    Entry("members:profile_edit", "POST", signed_in(200)),  # empty: the form and its errors
+    Entry("members:data_export", "GET", signed_in(200)),
+    Entry("members:account_close", "GET", signed_in(200)),
+    Entry(
+        # A wrong password: the form again, and the account stays open.
+        "members:account_close",
+        "POST",
+        signed_in(200),
+        data=lambda world: {"password": "pas-le-bon-mot-de-passe"},
+        state=_account,
+    ),
+    # Communities
+    Entry("communities:list", "GET", everyone(200)),
+    Entry("communities:my_requests", "GET", signed_in(200)),
+    Entry(
+        "communities:inbox",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=403, member_of_other=403, lead_of_other=200, lead=200, staff=200
+        ),
+    ),
+    Entry("communities:detail", "GET", everyone(200), kwargs=_slug, a_page=True),
+    Entry(
+        "communities:join",
+        "POST",
+        answers(
+            anonymous=Login(next=_detail),
+            member=200,  # already a member: the page says so
+            member_of_other=Redirect(_detail),
+            lead_of_other=Redirect(_detail),
+            lead=200,
+            staff=Redirect(_detail),
+        ),
+        kwargs=_slug,
+        data=lambda world: {"motivation": "Je veux partager mes pratiques."},
+        state=_a_requests,
+        a_page=True,
+    ),
+    Entry("communities:join", "GET", everyone(405), kwargs=_slug, state=_a_requests),
+    Entry(
+        "communities:leave",
+        "GET",
+        answers(
+            anonymous=LOGIN,
+            member=200,
+            # Not a member: back to the community page with a message.
+            member_of_other=Redirect(_detail),
+            lead_of_other=Redirect(_detail),
+            lead=200,
+            staff=Redirect(_detail),
+        ),
+        kwargs=_slug,
+        a_page=True,
+    ),
+    Entry(
+        "communities:leave",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=Redirect(_detail),
+            member_of_other=Redirect(_detail),
+            lead_of_other=Redirect(_detail),
+            lead=Redirect(_detail),
+            staff=Redirect(_detail),
+        ),
+        kwargs=_slug,
+        a_page=True,
+    ),
+    Entry(
+        "communities:member_remove",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=403, member_of_other=404, lead_of_other=404, lead=200, staff=200
+        ),
+        kwargs=lambda world: {"slug": world.a.slug, "membership_id": world.a_extra_membership.pk},
+        a_page=True,
+    ),
+    Entry(
+        "communities:member_remove",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=Redirect(_detail),
+            staff=Redirect(_detail),
+        ),
+        kwargs=lambda world: {"slug": world.a.slug, "membership_id": world.a_extra_membership.pk},
+        data=_remove_data,
+        state=_a_memberships,
+        a_page=True,
+    ),
+    Entry(
+        # B's membership asked for through A's address: not A's, so it does not exist there.
+        "communities:member_remove",
+        "POST",
+        answers(
+            anonymous=LOGIN, member=403, member_of_other=404, lead_of_other=404, lead=404, staff=404
+        ),
+        kwargs=lambda world: {
+            "slug": world.a.slug,
+            "membership_id": Membership.objects.get(member=world.people["member_of_other"]).pk,
+        },
+        data=_remove_data,
+        state=lambda world, user: sorted(Membership.objects.values_list("pk", flat=True)),
+        label="other_communitys_membership",
+    ),
+    Entry(
+        "communities:request_detail",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=404, member_of_other=404, lead_of_other=404, lead=200, staff=200
+        ),
+        kwargs=lambda world: {"pk": world.a_request.pk},
+        a_page=True,
+    ),
+    *[
+        Entry(
+            "communities:request_detail",
+            "POST",
+            answers(
+                anonymous=LOGIN,
+                member=404,
+                member_of_other=404,
+                lead_of_other=404,
+                lead=Redirect(lambda world: "/communautes/demandes/"),
+                staff=Redirect(lambda world: "/communautes/demandes/"),
+            ),
+            kwargs=lambda world: {"pk": world.a_request.pk},
+            data=_decision(choice),
+            state=_request_state,
+            label=choice,
+            a_page=True,
+        )
+        for choice in ("approve", "decline")
+    ],
+    Entry(
+        "communities:request_withdraw",
+        "POST",
+        # Only the requester (none of these visitors) may withdraw; the leads know the request.
+        answers(
+            anonymous=LOGIN, member=404, member_of_other=404, lead_of_other=404, lead=403, staff=403
+        ),
+        kwargs=lambda world: {"pk": world.a_request.pk},
+        state=_request_state,
+    ),
+    Entry(
+        "communities:request_withdraw",
+        "GET",
+        everyone(405),
+        kwargs=lambda world: {"pk": world.a_request.pk},
+        state=_request_state,
+    ),
+    # Meetings
+    Entry("meetings:mine", "GET", signed_in(200)),
+    Entry(
+        "meetings:feed_regenerate",
+        "POST",
+        signed_in(Redirect(lambda world: "/rencontres/mes-rencontres/")),
+        state=_feed_token,
+    ),
+    Entry("meetings:feed_regenerate", "GET", everyone(405), state=_feed_token),
+    Entry(
+        # The address is the secret: whoever has it reads the member's feed, signed in or not.
+        "meetings:feed",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: {"token": world.member_token},
+        bearer="member",
+    ),
+    Entry("meetings:schedule", "GET", _MANAGERS_200, kwargs=_slug, a_page=True),
+    Entry(
+        "meetings:schedule",
+        "POST",
+        _managers_redirect(lambda world: r"^/rencontres/\d+/$", regex=True),
+        kwargs=_slug,
+        data=_meeting_form("Alpha programmée"),
+        state=_a_meetings,
+        a_page=True,
+    ),
+    Entry("meetings:detail", "GET", everyone(200), kwargs=_hybrid, a_page=True),
+    Entry(
+        "meetings:rsvp",
+        "POST",
+        answers(
+            anonymous=Login(next=_meeting_page(lambda world: world.a_hybrid)),
+            member=Redirect(_meeting_page(lambda world: world.a_hybrid)),
+            member_of_other=403,
+            lead_of_other=403,
+            lead=Redirect(_meeting_page(lambda world: world.a_hybrid)),
+            staff=403,
+        ),
+        kwargs=_hybrid,
+        data=lambda world: {"response": "online"},
+        state=_rsvps,
+        a_page=True,
+    ),
+    Entry("meetings:rsvp", "GET", everyone(405), kwargs=_hybrid, state=_rsvps),
+    Entry("meetings:edit", "GET", _MANAGERS_200, kwargs=_hybrid, a_page=True),
+    Entry(
+        "meetings:edit",
+        "POST",
+        _managers_redirect(_meeting_page(lambda world: world.a_hybrid)),
+        kwargs=_hybrid,
+        data=_meeting_form("Alpha hybride déplacée"),
+        state=_meeting_state,
+        a_page=True,
+    ),
+    Entry("meetings:cancel", "GET", _MANAGERS_200, kwargs=_hybrid, a_page=True),
+    Entry(
+        "meetings:cancel",
+        "POST",
+        _managers_redirect(_meeting_page(lambda world: world.a_hybrid)),
+        kwargs=_hybrid,
+        state=_meeting_state,
+        a_page=True,
+    ),
+    Entry("meetings:roster", "GET", _MANAGERS_200, kwargs=_hybrid, a_page=True),
+    Entry("meetings:roster_csv", "GET", _MANAGERS_200, kwargs=_hybrid, a_page=True),
+    Entry(
+        "meetings:remind_unanswered",
+        "POST",
+        _managers_redirect(lambda world: f"/rencontres/{world.a_hybrid.pk}/participants/"),
+        kwargs=_hybrid,
+        a_page=True,
+    ),
+    Entry("meetings:remind_unanswered", "GET", everyone(405), kwargs=_hybrid),
+    Entry("meetings:attendance", "GET", _MANAGERS_200, kwargs=_past, a_page=True),
+    Entry(
+        "meetings:attendance",
+        "POST",
+        _managers_redirect(lambda world: f"/rencontres/{world.a_past.pk}/participants/"),
+        kwargs=_past,
+        data=_attendance_data,
+        state=_attendance,
+        a_page=True,
+    ),
+    Entry("meetings:followup", "GET", _MANAGERS_200, kwargs=_past, a_page=True),
+    Entry(
+        "meetings:followup",
+        "POST",
+        _managers_redirect(_meeting_page(lambda world: world.a_past)),
+        kwargs=_past,
+        data=_followup_data,
+        state=_followup_state,
+        a_page=True,
+    ),
+    Entry(
+        "meetings:document_download",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=200, member_of_other=404, lead_of_other=404, lead=200, staff=200
+        ),
+        kwargs=lambda world: {"pk": world.a_past.pk, "document_pk": world.a_document.pk},
+        a_page=True,
+    ),
+    Entry(
+        # B's document asked for through A's meeting: it is not A's, so it does not exist there.
+        "meetings:document_download",
+        "GET",
+        signed_in(404),
+        kwargs=lambda world: {"pk": world.a_past.pk, "document_pk": world.b_document.pk},
+        label="other_communitys_document",
+    ),
+    Entry("meetings:ics", "GET", everyone(200), kwargs=_hybrid, a_page=True),
+    Entry(
+        # Uploaded files are served only through the download above: the storage's own
+        # address is no route at all outside development.
+        "media",
+        "GET",
+        everyone(404),
+        path=lambda world: f"/media/{world.a_document.file.name}",
+    ),
+]
+
+
+# The admin: staff only. Per registered model, what staff may do there.
+
+ADMIN_MODELS: dict[str, dict] = {
+    "auth_group": {"object": lambda world: world.group.pk},
+    "account_emailaddress": {
+        "object": lambda world: EmailAddress.objects.get(email=world.people["member"].email).pk
+    },
+    "members_user": {"object": lambda world: world.people["member"].pk},
+    "communities_community": {"object": lambda world: world.a.pk},
+    # Requests are decided through the services (actions), never added or deleted by hand.
+    "communities_joinrequest": {
+        "object": lambda world: world.a_request.pk,
+        "add": 403,
+        "delete": 403,
+    },
+    # The history is append-only.
+    "communities_decision": {"object": lambda world: world.decision.pk, "add": 403, "delete": 403},
+    # Meetings are scheduled from the portal (which e-mails the members); staff may delete one.
+    "meetings_meeting": {"object": lambda world: world.a_hybrid.pk, "add": 403},
+    "meetings_reminder": {"object": lambda world: world.reminder.pk, "add": 403, "delete": 403},
+    "meetings_followup": {"object": lambda world: world.a_past.followup.pk, "add": 403},
+}
+
+
+def _admin_entries() -> list[Entry]:
+    entries = [
+        Entry("admin:index", "GET", staff_only(200)),
+        Entry(
+            "admin:login",
+            "GET",
+            {
+                **dict.fromkeys(VISITORS[:-1], 200),
+                "staff": Redirect(lambda world: "/admin/"),
+            },
+        ),
+        # The admin sends whoever is not staff to its index (hence its login page); staff log
+        # out with a POST only, and land on the portal's home page.
+        Entry("admin:logout", "GET", staff_only(405, others=Redirect(lambda world: "/admin/"))),
+        Entry(
+            "admin:logout",
+            "POST",
+            staff_only(Redirect(lambda world: "/"), others=Redirect(lambda world: "/admin/")),
+        ),
+        Entry("admin:password_change", "GET", staff_only(200)),
+        Entry("admin:password_change_done", "GET", staff_only(200)),
+        # Without the field it completes, the autocomplete refuses.
+        Entry("admin:autocomplete", "GET", staff_only(403)),
+        Entry("admin:jsi18n", "GET", staff_only(200)),
+        Entry(
+            # No model of the portal has get_absolute_url: nothing to show on the site.
+            "admin:view_on_site",
+            "GET",
+            staff_only(404),
+            kwargs=lambda world: {
+                "content_type_id": ContentType.objects.get_for_model(Community).pk,
+                "object_id": world.a.pk,
+            },
+        ),
+        *[
+            Entry(
+                "admin:app_list",
+                "GET",
+                staff_only(200),
+                kwargs=lambda world, label=label: {"app_label": label},
+                label=label,
+            )
+            for label in ("auth", "account", "members", "communities", "meetings")
+        ],
+        Entry(
+            "admin:auth_user_password_change",
+            "GET",
+            staff_only(200),
+            kwargs=lambda world: {"id": world.people["member"].pk},
+        ),
+        Entry(
+            "admin:communities_community_members_csv",
+            "GET",
+            staff_only(200),
+            kwargs=lambda world: {"community_id": world.a.pk},
+        ),
+    ]
+    for model, rules in ADMIN_MODELS.items():
+
+        def object_id(world, rules=rules) -> dict:
+            return {"object_id": rules["object"](world)}
+
+        entries += [
+            Entry(f"admin:{model}_changelist", "GET", staff_only(200)),
+            Entry(f"admin:{model}_add", "GET", staff_only(rules.get("add", 200))),
+            Entry(f"admin:{model}_change", "GET", staff_only(200), kwargs=object_id),
+            Entry(f"admin:{model}_history", "GET", staff_only(200), kwargs=object_id),
+            Entry(
+                f"admin:{model}_delete",
+                "GET",
+                staff_only(rules.get("delete", 200)),
+                kwargs=object_id,
+            ),
+        ]
+    return entries
+
+
+ADMIN = _admin_entries()
+MATRIX: list[Entry] = [*PORTAL, *ADMIN]
