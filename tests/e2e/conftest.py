@@ -114,3 +114,84 @@ def screenshot(page):
         page.set_viewport_size(DESKTOP)
 
     return _take
+
+
+# --- Signed-in visitors and a lively community (accessibility, keyboard and screenshot tests) ---
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Signs a user in in the browser, as the log-in form would: sign_in(member).
+    `language="en"` also sets the language switcher's cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    def _sign_in(user, language: str | None = None) -> None:
+        client = Client()
+        client.force_login(user)
+        cookies = [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "url": live_server.url,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        ]
+        if language:
+            cookies.append(
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
+            )
+        page.context.add_cookies(cookies)
+
+    return _sign_in
+
+
+@pytest.fixture
+def lively(db):
+    """A community with a lead, members, pending requests and a hybrid meeting with lunch and
+    answers; the people are attributes: lively.lead, lively.member, lively.requester (whose
+    request is pending), lively.outsider."""
+    from types import SimpleNamespace
+
+    from tests.factories import (
+        CommunityFactory,
+        JoinRequestFactory,
+        LeadMembershipFactory,
+        MeetingFactory,
+        MembershipFactory,
+        RsvpFactory,
+        UserFactory,
+    )
+
+    community = CommunityFactory(
+        slug="gestion-des-actifs",
+        name_fr="Gestion des actifs municipaux",
+        name_en="Municipal asset management",
+        capacity=6,
+    )
+    lead = LeadMembershipFactory(
+        community=community, member__first_name="Louise", member__last_name="Lavoie-Tremblay"
+    ).member
+    members = [
+        MembershipFactory(community=community, member__organisation=f"Ville de {town}").member
+        for town in ("Rimouski", "Sherbrooke", "Gatineau")
+    ]
+    requesters = UserFactory.create_batch(2)
+    for requester in requesters:
+        JoinRequestFactory(community=community, member=requester)
+    meeting = MeetingFactory(
+        community=community,
+        title="Plan d'intervention des conduites",
+        lunch_provided=True,
+        in_person_seats=30,
+        invited_experts="Julie Gagnon, ing., CERIU",
+    )
+    RsvpFactory(meeting=meeting, member=members[1], response="online")
+    RsvpFactory(meeting=meeting, member=lead, response="in_person", stays_for_lunch=True)
+    return SimpleNamespace(
+        community=community,
+        lead=lead,
+        member=members[0],
+        requester=requesters[0],
+        outsider=UserFactory(first_name="Olivier", last_name="Ouellet"),
+        meeting=meeting,
+    )
