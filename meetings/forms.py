@@ -2,6 +2,7 @@
 the start, https links, a place for a meeting in person) are the services' and the model's."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
@@ -21,7 +22,8 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class MeetingForm(forms.ModelForm):
     # Declared to add no "http://" to a bare address: the model accepts https links only.
     meeting_url = forms.URLField(
-        label=Meeting._meta.get_field("meeting_url").verbose_name,
+        # Capitalised as Django does for the fields it builds from the model.
+        label=capfirst(Meeting._meta.get_field("meeting_url").verbose_name),
         required=False,
         max_length=500,
         assume_scheme="https",
