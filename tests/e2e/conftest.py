@@ -6,9 +6,11 @@ No browser is ever downloaded by a test tool. Screenshots go to test-artifacts/s
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls
 # (fixtures, assertions on the database) are still plain synchronous code.
@@ -195,3 +197,61 @@ def lively(db):
         outsider=UserFactory(first_name="Olivier", last_name="Ouellet"),
         meeting=meeting,
     )
+
+
+# --- Journeys: a person types into the forms and reads the e-mails (test_*_journey.py) ---
+
+CONFIRMATION_LINK = re.compile(r"https?://\S+/comptes/confirm-email/[^\s/]+/")
+
+
+def field(page, label: str):
+    """The form field labelled `label`, whether or not crispy-forms marks it required with an
+    asterisk: field(page, "Mot de passe") does not also find "Mot de passe (confirmation)"."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Logs in through the log-in form, in French, as a person types it."""
+    page.goto("/")
+    navigation(page).get_by_role("link", name="Se connecter").click()
+    field(page, "Courriel").fill(email)
+    field(page, "Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+    # allauth greets the member by name (or by address while the profile has none).
+    expect(
+        page.get_by_role("status").filter(has_text=re.compile(r"Connexion avec .+ réussie\."))
+    ).to_be_visible()
+
+
+def navigation(page):
+    """The main navigation bar, in either language."""
+    return page.get_by_role(
+        "navigation", name=re.compile(r"^(Navigation principale|Main navigation)$")
+    )
+
+
+def open_account_menu(page, display_name: str) -> None:
+    """Opens the menu under the signed-in member's name (profile, log out)."""
+    navigation(page).get_by_role("button", name=display_name).click()
+
+
+def log_out(page, display_name: str) -> None:
+    open_account_menu(page, display_name)
+    navigation(page).get_by_role("button", name="Se déconnecter").click()
+    expect(navigation(page).get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+def mails_to(address: str) -> list:
+    """The e-mails the portal (the live server included) sent to `address`, oldest first."""
+    from django.core import mail
+
+    return [message for message in mail.outbox if address in message.to]
+
+
+def confirmation_link(address: str) -> str:
+    """The confirmation link in the last sign-up e-mail sent to `address`."""
+    messages = mails_to(address)
+    assert messages, f"no e-mail was sent to {address}"
+    match = CONFIRMATION_LINK.search(messages[-1].body)
+    assert match, f"no confirmation link in the e-mail:\n{messages[-1].body}"
+    return match.group(0)
