@@ -230,6 +230,11 @@ def navigation(page):
     )
 
 
+def status_message(page, text: str):
+    """A confirmation the page announces politely (a Django message with role="status")."""
+    return page.get_by_role("status").filter(has_text=text)
+
+
 def open_account_menu(page, display_name: str) -> None:
     """Opens the menu under the signed-in member's name (profile, log out)."""
     navigation(page).get_by_role("button", name=display_name).click()

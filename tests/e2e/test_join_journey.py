@@ -13,7 +13,15 @@ from playwright.sync_api import expect
 
 from communities.models import JoinRequest, JoinRequestStatus, Membership
 from members.models import User
-from tests.e2e.conftest import confirmation_link, field, log_in, log_out, mails_to, navigation
+from tests.e2e.conftest import (
+    confirmation_link,
+    field,
+    log_in,
+    log_out,
+    mails_to,
+    navigation,
+    status_message,
+)
 from tests.factories import (
     PASSWORD,
     CommunityFactory,
@@ -51,11 +59,6 @@ def lead(community):
         member__last_name="Lavoie",
         member__organisation="Ville de Trois-Rivières",
     ).member
-
-
-def status_message(page, text: str):
-    """A confirmation the page announces politely (role="status")."""
-    return page.get_by_role("status").filter(has_text=text)
 
 
 def test_newcomer_signs_up_joins_and_is_approved_by_the_lead(

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import Meeting, Rsvp
-from tests.e2e.conftest import field, log_in, mails_to, navigation
+from tests.e2e.conftest import field, log_in, mails_to, navigation, status_message
 from tests.factories import (
     PASSWORD,
     CommunityFactory,
@@ -49,10 +49,6 @@ def montreal(day: date, hour: int, minute: int = 0) -> datetime:
 def shown_date(day: date) -> str:
     """How a meeting page writes the day: "jeudi 12 mars 2026"."""
     return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def status_message(page, text: str):
-    return page.get_by_role("status").filter(has_text=text)
 
 
 @pytest.fixture
