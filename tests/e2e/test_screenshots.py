@@ -3,7 +3,7 @@ test-artifacts/screenshots/, and a check that no page is wider than a phone's sc
 
 from django.urls import reverse
 
-from tests.e2e.conftest import PHONE, SCREENSHOTS
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS
 
 # (file name, person, address in the lively data set); the person is "anonymous" or an
 # attribute of the `lively` fixture.
@@ -43,3 +43,26 @@ def test_every_main_page_is_saved_at_desktop_and_phone_width(page, sign_in, live
         if page.evaluate(PAGE_WIDTH) > PHONE["width"]:
             too_wide.append(f"{name}: {page.evaluate(PAGE_WIDTH)} px")
     assert not too_wide, "wider than a phone's screen: " + ", ".join(too_wide)
+
+
+NAV_LINK_LINES = """() => [...document.querySelectorAll('.navbar .nav-link')].map(link => {
+  const style = getComputedStyle(link);
+  const box = link.getBoundingClientRect();
+  const text = box.height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  return {name: link.textContent.trim(), lines: text / parseFloat(style.lineHeight),
+          middle: box.top + box.height / 2};
+})"""
+
+
+def test_a_leads_navbar_holds_on_one_line_at_desktop_width(page, sign_in, lively):
+    lively.lead.is_staff = True  # one more link in the member's menu, none in the bar
+    lively.lead.save(update_fields=["is_staff"])
+    sign_in(lively.lead)
+    page.goto(reverse("home"))
+    links = page.evaluate(NAV_LINK_LINES)
+    assert lively.lead.display_name in [link["name"] for link in links]
+    wrapped = [link["name"] for link in links if link["lines"] > 1.5]
+    assert not wrapped, f"navbar links wrap at 1280 px: {wrapped}"
+    middles = [link["middle"] for link in links]
+    assert max(middles) - min(middles) < 4, f"navbar links on several rows: {links}"
+    assert page.evaluate(PAGE_WIDTH) <= DESKTOP["width"]
