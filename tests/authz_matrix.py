@@ -47,10 +47,6 @@ from tests.factories import (
 VISITORS = ("anonymous", "member", "member_of_other", "lead_of_other", "lead", "staff")
 SIGNED_IN = VISITORS[1:]
 
-# The URL names another change is adding at the same time: while they do not resolve yet,
-# their cells are skipped (with that reason) instead of failing.
-LANDING = {"members:data_export", "members:account_close"}
-
 
 # The world
 
@@ -126,8 +122,13 @@ def build_world() -> World:
     member = _person(
         "Armand", "Alphamember", "armand.alphamember@alpha.example", phone="819 555-0101"
     )
+    # She chose to show her e-mail and phone to her fellow members.
     a_extra = _person(
-        "Agathe", "Alphaextra", "agathe.alphaextra@alpha.example", phone="819 555-0102"
+        "Agathe",
+        "Alphaextra",
+        "agathe.alphaextra@alpha.example",
+        phone="819 555-0102",
+        contact_visible=True,
     )
     a_requester = _person("Rémi", "Alpharequester", "remi.alpharequester@alpha.example")
     a_declined = _person("Delphine", "Alphadeclined", "delphine.alphadeclined@alpha.example")
@@ -320,6 +321,8 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
       members and staff;
     - ``contacts``: its members' e-mails and phone numbers, leads' included: for the
       community's leads and staff (and each member's own);
+    - ``shared_contacts``: those of members who chose to show them to their fellow members:
+      for the community's members and staff;
     - ``places``: meetings' venue, address, online link, private recording and documents:
       for the community's members and staff;
     - ``requests``: the people who asked to join, their motivation, members' dietary needs:
@@ -330,7 +333,8 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
     return {
         "a": {
             "members": [_name(person) for person in a_members],
-            "contacts": _contacts(*a_members, people["lead"]),
+            "contacts": _contacts(people["member"], people["lead"]),
+            "shared_contacts": _contacts(world.a_extra_member),
             "places": _places(world.a_hybrid, world.a_in_person, world.a_online, world.a_past),
             "requests": [
                 *_identity(world.a_requester),
@@ -349,16 +353,17 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
 
 
 # Who may see which kind of secret, per community.
-_EVERYTHING = {"members", "contacts", "places", "requests"}
+_FELLOWS = {"members", "shared_contacts", "places"}
+_EVERYTHING = {*_FELLOWS, "contacts", "requests"}
 RIGHTS = {
     "anonymous": {},
-    "member": {"a": {"members", "places"}},
-    "member_of_other": {"b": {"members", "places"}},
+    "member": {"a": _FELLOWS},
+    "member_of_other": {"b": _FELLOWS},
     "lead_of_other": {"b": _EVERYTHING},
     "lead": {"a": _EVERYTHING},
     "staff": {"a": _EVERYTHING, "b": _EVERYTHING},
     # Not visitors, but they receive e-mails about A.
-    "a_extra_member": {"a": {"members", "places"}},
+    "a_extra_member": {"a": _FELLOWS},
     "a_requester": {},
 }
 
