@@ -101,6 +101,19 @@ def open_page(page: Page, sign_in, lively, name: str) -> None:
     expect(page.locator("h1")).to_be_visible()
 
 
+def test_the_measurement_catches_a_violation(page):
+    """The harness itself: a button without a name, added to the page, must fail it."""
+    page.goto(reverse("home"))
+    page.evaluate(
+        "() => { const b = document.createElement('button'); b.id = 'nameless';"
+        " document.querySelector('main').appendChild(b); }"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "home with a nameless button")
+    assert "button-name (critical)" in str(failure.value)
+    assert "#nameless" in str(failure.value)
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_main_page_in_french_has_no_serious_violation(page, sign_in, lively, name):
     open_page(page, sign_in, lively, name)
@@ -135,6 +148,15 @@ def test_member_menu_opened_on_desktop_has_no_serious_violation(page, sign_in, l
     page.locator("#account-menu-button").click()
     expect(page.locator(".navbar .dropdown-menu.show")).to_be_visible()
     assert_accessible(page, "home with the member's menu open (desktop)")
+
+
+def test_page_after_a_request_is_sent_shows_an_accessible_message(page, sign_in, lively):
+    """The message of a successful POST and the "request pending" badge, read by axe."""
+    open_page(page, sign_in, lively, "request-form")
+    page.locator("#id_motivation").fill("Je coordonne le plan d'intervention de ma ville.")
+    submit(page, "form[action$='/rejoindre/']")
+    expect(page.locator("main .alert-success[role=status]")).to_be_visible()
+    assert_accessible_at_both_widths(page, "community page after a request is sent")
 
 
 # The form pages after a failed submit: the errors are shown beside the fields and tied to them.
