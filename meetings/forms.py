@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+MEETING_YEARS = (2000, 2100)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -57,6 +58,24 @@ class MeetingForm(forms.ModelForm):
             "ends_at": _("Montreal time."),
             "venue_name": _("Required for a meeting in person or hybrid."),
         }
+
+    def clean_starts_at(self):
+        return _within_calendar(self.cleaned_data["starts_at"])
+
+    def clean_ends_at(self):
+        return _within_calendar(self.cleaned_data["ends_at"])
+
+
+def _within_calendar(moment):
+    # A year far off is a typing mistake, and at the calendar's end (31 December 9999) a
+    # Montreal time cannot even be converted to UTC for the database: refused beside the field.
+    if moment is not None and not MEETING_YEARS[0] <= moment.year <= MEETING_YEARS[1]:
+        raise forms.ValidationError(
+            _("Enter a date between %(first)d and %(last)d."),
+            code="out_of_range",
+            params={"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]},
+        )
+    return moment
 
 
 class RsvpForm(forms.Form):

@@ -4,6 +4,7 @@ its community's leads and staff: others who can see the meeting get 403. A follo
 documents are for members: to others they do not exist (404)."""
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from meetings.models import FollowUpDocument, Meeting
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _csv_cell(value) -> str:
@@ -367,6 +369,10 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def member_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No login: calendar programs fetch it with the secret in the address."""
+    # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else is no token, and
+    # PostgreSQL refuses a NUL in a query (a 500, where SQLite simply finds nothing).
+    if not _FEED_TOKEN.fullmatch(token):
+        raise Http404
     member = selectors.member_for_calendar_token(token=token)
     if member is None:
         raise Http404

@@ -14,3 +14,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def is_safe_url(self, url: str) -> bool:
+        # allauth reads `next` with urlparse, which raises on a malformed address ("a://[" opens
+        # an IPv6 host it never closes): such an address is not safe, not a server error.
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
