@@ -24,6 +24,36 @@ DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg"]
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
+# How a file of each accepted type begins. The extension is only the sender's claim; a page of
+# HTML named "minutes.pdf" is refused. Word, Excel and PowerPoint files are ZIP archives.
+DOCUMENT_SIGNATURES = {
+    "pdf": b"%PDF-",
+    "docx": b"PK\x03\x04",
+    "xlsx": b"PK\x03\x04",
+    "pptx": b"PK\x03\x04",
+    "png": b"\x89PNG\r\n\x1a\n",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+}
+
+
+def validate_document_content(file) -> None:
+    """Refuses a file whose first bytes are not those of the type its extension names."""
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    signature = DOCUMENT_SIGNATURES.get(extension)
+    if signature is None:
+        return  # not an accepted extension: FileExtensionValidator says so
+    file.seek(0)
+    head = file.read(len(signature))
+    file.seek(0)
+    if head != signature:
+        raise ValidationError(
+            _("The file's content is not that of a %(type)s file."),
+            code="file_content",
+            params={"type": extension.upper()},
+        )
+
+
 def validate_document_size(file) -> None:
     if file.size > DOCUMENT_MAX_BYTES:
         raise ValidationError(
@@ -327,6 +357,15 @@ class FollowUpDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name
+
+    def clean(self) -> None:
+        # Checked here rather than in the field's validators: a new upload is read, a stored
+        # file is not opened again each time its title is edited.
+        if self.file and not self.file._committed:
+            try:
+                validate_document_content(self.file)
+            except ValidationError as error:
+                raise ValidationError({"file": error}) from error
 
 
 def new_calendar_token() -> str:
