@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http.multipartparser import MultiPartParser
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -114,6 +114,7 @@ TRICKY = [
     "https://",
     "https://exa mple.org",
     "https://[::1",
+    "a://[",
     "https://" + "a" * 600 + ".org",
 ]
 LONG_TEXT = st.builds(
@@ -149,7 +150,10 @@ def meeting_times(draw) -> tuple[str, str]:
     start = draw(
         st.one_of(
             st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 22)),
-            st.datetimes(min_value=datetime(9999, 12, 31), max_value=datetime(9999, 12, 31, 22)),
+            # The last hours of the calendar: in UTC they are already in the year 10000.
+            st.datetimes(
+                min_value=datetime(9999, 12, 31, 19), max_value=datetime(9999, 12, 31, 22)
+            ),
         )
     )
     length = draw(st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(hours=1)))
@@ -185,6 +189,9 @@ NEXT = choice_of(
     "/\\evil.example.org",
     "javascript:alert(1)",
     " /\t/evil.example.org",
+    "inbox",  # a bare word: redirect() would try it as a URL name
+    "a://[",  # urlparse raises on an unclosed IPv6 host
+    "?next=/",
 )
 
 
@@ -305,8 +312,6 @@ class Target:
     url: Callable
     fields: Callable[[World], dict] = lambda world: {}
     valid: Callable[[World], dict] = lambda world: {}
-    # A URL name that must exist (forms another piece of work is adding).
-    needs: str = ""
     statuses: frozenset = field(default=frozenset({200, 302}))
 
 
@@ -347,7 +352,6 @@ TARGETS = [
         _path("members:account_close"),
         lambda w: {"password": TEXT},
         lambda w: {"password": PASSWORD},
-        needs="members:account_close",
     ),
     # allauth
     Target(
@@ -566,7 +570,7 @@ def submissions(draw, fields: dict, valid: dict) -> dict:
     data = dict(valid)
     # Mostly one or two fields touched, so the rest stays valid and the input reaches the
     # services and the database; sometimes every field at once.
-    touched = draw(st.sets(st.sampled_from(list(fields)), max_size=2)) if fields else set()
+    touched = draw(st.sets(st.sampled_from(list(fields)), min_size=1, max_size=2)) if fields else ()
     everything = draw(st.integers(0, 3)) == 0
     for name, strategy in fields.items():
         if everything:
@@ -621,19 +625,10 @@ def _assert_answered(response, statuses, *, json_asked: bool = False) -> None:
         assert (target.scheme, target.netloc) == ("http", "testserver"), location
 
 
-def _skip_unless_present(target: Target) -> None:
-    if target.needs:
-        try:
-            reverse(target.needs)
-        except NoReverseMatch:
-            pytest.skip(f"{target.needs} is not there yet")
-
-
 @pytest.mark.parametrize("target", [_target_param(target) for target in TARGETS])
 @fuzz_settings()
 @given(data=st.data())
 def test_a_form_never_answers_with_a_server_error(client, world, target, data):
-    _skip_unless_present(target)
     fields, valid = target.fields(world), target.valid(world)
     submission = data.draw(submissions(fields, valid), label="submission")
     as_multipart = data.draw(st.booleans(), label="multipart")
@@ -656,7 +651,6 @@ def test_the_valid_submissions_are_accepted(client, world):
     for target in TARGETS:
         if not target.valid(world):
             continue
-        _skip_unless_present(target)
         with _fresh_example(client, world, target.who):
             response = client.post(target.url(client, world), target.valid(world))
             assert response.status_code == 302, f"{target.name}: {response.status_code}"
@@ -710,7 +704,6 @@ def raw_bodies(draw, fields: dict, valid: dict) -> tuple[bytes, str]:
 @fuzz_settings(max(4, EXAMPLES // 2))
 @given(data=st.data())
 def test_a_raw_body_never_answers_with_a_server_error(client, world, target, data):
-    _skip_unless_present(target)
     body, content_type = data.draw(raw_bodies(target.fields(world), target.valid(world)))
 
     with _fresh_example(client, world, target.who):

@@ -198,6 +198,7 @@ PAGES = [
     ("follow-up", "lead", lambda p: reverse("meetings:followup", args=[p.past_meeting.pk])),
     ("profile", "member", lambda p: reverse("members:profile")),
     ("profile form", "member", lambda p: reverse("members:profile_edit")),
+    ("account closure", "member", lambda p: reverse("members:account_close")),
     ("login", "anonymous", lambda p: reverse("account_login")),
     ("sign-up", "anonymous", lambda p: reverse("account_signup")),
     ("verification sent", "anonymous", lambda p: reverse("account_email_verification_sent")),
@@ -301,6 +302,12 @@ FORM_ERROR_PAGES = [
         {"oldpassword": "wrong", "password1": "a", "password2": "b"},
     ),
     ("admin login", "anonymous", lambda p: reverse("admin:login"), {"username": "x"}),
+    (
+        "account closure",
+        "member",
+        lambda p: reverse("members:account_close"),
+        {"password": "not mine"},
+    ),
 ]
 
 
