@@ -5,6 +5,7 @@ the seat limit) starts by locking the meeting's row (``SELECT ... FOR UPDATE``),
 E-mails are enqueued with ``transaction.on_commit`` and sent at most once (see
 aimq_portal.mail.send_once)."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -304,11 +305,21 @@ def followup_save(
     return followup
 
 
+def _document_file_name(name: str) -> str:
+    """The uploaded name, or "document.<ext>" when nothing of its stem survives the storage's
+    cleaning (":.pdf" would be stored as the hidden, extension-less file ".pdf")."""
+    stem, dot, extension = (name or "").rpartition(".")
+    if dot and not re.sub(r"[^\w-]", "", stem):
+        return f"document.{extension}"
+    return name
+
+
 def followup_document_add(
     *, meeting: Meeting, uploaded_by: User, file, title: str = ""
 ) -> FollowUpDocument:
     if not permissions.can_manage_meetings(uploaded_by, meeting.community):
         raise PermissionDenied
+    file.name = _document_file_name(file.name)
     with transaction.atomic():
         followup, _created = FollowUp.objects.get_or_create(
             meeting=meeting, defaults={"updated_by": uploaded_by}
