@@ -764,7 +764,7 @@ def test_query_strings_never_answer_with_a_server_error(client, world, query):
 
 # What a file of each accepted type starts with.
 SIGNATURES = {
-    "pdf": b"%PDF-1.7\n",
+    "pdf": b"%PDF-",
     "docx": b"PK\x03\x04",
     "xlsx": b"PK\x03\x04",
     "pptx": b"PK\x03\x04",
@@ -805,6 +805,7 @@ FILE_NAMES = st.one_of(
             "ordre du jour.html",
             "dessin.svg",
             "macro.docm",
+            ":.pdf",
         ]
     ),
     st.builds(
@@ -839,18 +840,50 @@ def file_contents(draw) -> bytes:
     return tail
 
 
+STEMS = st.one_of(
+    st.sampled_from(
+        ["compte-rendu", "../../../etc/passwd", "..\\..\\win", "CON", "", "a" * 300, "é" * 120]
+    ),
+    st.text(CHARACTERS, max_size=30),
+)
+
+
+@st.composite
+def uploads(draw) -> tuple[str, bytes]:
+    """A file name and its bytes: half the time a real type under a hostile name (so the
+    accepted side is exercised too), otherwise anything."""
+    if draw(st.booleans()):
+        extension = draw(st.sampled_from(DOCUMENT_EXTENSIONS))
+        if draw(st.booleans()):
+            extension = extension.upper()
+        content = SIGNATURES[extension.lower()] + draw(st.binary(max_size=2048))
+        return f"{draw(STEMS)}.{extension}", content
+    return draw(FILE_NAMES), draw(file_contents())
+
+
 def _sent_name(filename: str) -> str:
     # As browsers do (WHATWG): quote, CR and LF in a file name are percent-encoded.
     return filename.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _multipart_upload(
-    fields: dict[str, str], filename: str, content: bytes, content_type: str
+    fields: dict[str, str],
+    filename: str,
+    content: bytes,
+    content_type: str,
+    *,
+    extended_name: bool = False,
 ) -> tuple[bytes, str]:
-    """The multipart body a browser sends: the test client would clean the file name first."""
+    """The multipart body a browser sends: the test client would clean the file name first.
+    ``extended_name`` sends it as RFC 2231 ``filename*=UTF-8''…``, as some clients do."""
     boundary = "fuzz-boundary-7MA4YWxkTrZu0gW"
     assert boundary.encode() not in content
     sent_name = _sent_name(filename)
+    name_parameter = (
+        f"filename*=UTF-8''{quote(filename, safe='')}"
+        if extended_name
+        else f'filename="{sent_name}"'
+    )
     lines = []
     for name, value in fields.items():
         lines.append(
@@ -858,7 +891,7 @@ def _multipart_upload(
         )
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="document"; '
-        f'filename="{sent_name}"\r\n'
+        f"{name_parameter}\r\n"
         + (f"Content-Type: {content_type}\r\n" if content_type else "")
         + "\r\n"
     )
@@ -882,12 +915,21 @@ def _stored_files(path: str = "") -> set[str]:
     return found
 
 
-def _upload(client, world: World, filename: str, content: bytes, content_type: str):
+def _upload(
+    client,
+    world: World,
+    filename: str,
+    content: bytes,
+    content_type: str,
+    *,
+    extended_name: bool = False,
+):
     body, multipart = _multipart_upload(
         {"minutes": "<p>Compte rendu</p>", "document_title": "Document"},
         filename,
         content,
         content_type,
+        extended_name=extended_name,
     )
     return client.generic(
         "POST",
@@ -905,18 +947,21 @@ def _assert_refused_and_not_stored(response, files_before: set[str]) -> None:
 
 
 @fuzz_settings(EXAMPLES * 3)
-@given(filename=FILE_NAMES, content=file_contents(), content_type=CONTENT_TYPES_SENT)
+@given(upload=uploads(), content_type=CONTENT_TYPES_SENT, extended_name=st.booleans())
 def test_an_upload_is_stored_only_when_its_type_is_accepted(
-    client, world, filename, content, content_type
+    client, world, upload, content_type, extended_name
 ):
+    filename, content = upload
     files_before = _stored_files()
     with _fresh_example(client, world, "lead"):
-        response = _upload(client, world, filename, content, content_type)
+        response = _upload(
+            client, world, filename, content, content_type, extended_name=extended_name
+        )
         documents = list(FollowUpDocument.objects.all())
         stored = [document.file.name for document in documents]
         stored_bytes = [document.file.read() for document in documents]
 
-    event("stored" if documents else f"refused ({response.status_code})")
+    event("stored" if documents else f"not stored ({response.status_code})")
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 200:
         assert not documents
@@ -926,12 +971,14 @@ def test_an_upload_is_stored_only_when_its_type_is_accepted(
     if not documents:
         # Django's parser drops a file part whose name is nothing once cleaned ("", "..",
         # "dir/"): as when no file is chosen, the follow-up is saved without a document.
-        assert not MultiPartParser.sanitize_file_name(None, _sent_name(filename))
+        as_read = filename if extended_name else _sent_name(filename)
+        assert not MultiPartParser.sanitize_file_name(None, as_read)
         assert _stored_files() == files_before
         return
     # Accepted: an accepted type, by its name and by its content, kept whole, under its folder.
     [name] = stored
     extension = name.rsplit(".", 1)[-1].lower()
+    assert not name.rsplit("/", 1)[-1].startswith(".")
     assert extension in DOCUMENT_EXTENSIONS
     assert stored_bytes == [content]
     assert content.startswith(SIGNATURES[extension])
@@ -948,10 +995,15 @@ def test_an_upload_is_stored_only_when_its_type_is_accepted(
         ("photo.JPG", SIGNATURES["jpg"] + b"\x00" * 10),
         ("tableau.xlsx", SIGNATURES["xlsx"] + b"\x14\x00"),
         ("../../../etc/compte-rendu.pdf", SIGNATURES["pdf"]),
+        # Nothing of the stem survives the storage's cleaning: it used to be stored as the
+        # hidden, extension-less ".pdf" (and ".pdf_a1b2c3d" once taken).
+        (":.pdf", SIGNATURES["pdf"]),
+        ("«».PNG", SIGNATURES["png"]),
     ],
 )
 def test_a_document_of_an_accepted_type_is_stored(client, world, filename, content):
-    """The other side of the property: accepted files do get through."""
+    """The other side of the property: accepted files do get through, under a visible name
+    with their extension."""
     with _fresh_example(client, world, "lead"):
         response = _upload(client, world, filename, content, "application/octet-stream")
         [document] = FollowUpDocument.objects.all()
@@ -959,6 +1011,9 @@ def test_a_document_of_an_accepted_type_is_stored(client, world, filename, conte
 
     assert response.status_code == 302
     assert name.startswith("meetings/followups/") and "/etc/" not in name
+    base = name.rsplit("/", 1)[-1]
+    assert not base.startswith(".")
+    assert base.lower().endswith("." + filename.rsplit(".", 1)[-1].lower())
 
 
 @pytest.mark.parametrize(
