@@ -73,3 +73,5 @@ def test_times_are_written_the_quebec_way_in_french():
     with translation.override("fr-ca"):
         assert date_filter(moment, "DATETIME_FORMAT") == "25 novembre 2026, 13\xa0h\xa040"
         assert date_filter(moment, "TIME_FORMAT") == "13\xa0h\xa040"
+        morning = moment.replace(hour=9, minute=5)
+        assert date_filter(morning, "TIME_FORMAT") == "9\xa0h\xa005"

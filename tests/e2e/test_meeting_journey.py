@@ -119,7 +119,7 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
     ).click()
     expect(page.get_by_role("heading", name="Plan d'intervention des conduites")).to_be_visible()
     main = page.get_by_role("main")
-    expect(main).to_contain_text(f"{shown_date(day)}, 09 h 30 – 11 h 30")
+    expect(main).to_contain_text(f"{shown_date(day)}, 9 h 30 – 11 h 30")
     expect(main).to_contain_text("Hybride (en personne et en ligne)")
     expect(main).to_contain_text("Hôtel de ville de Rimouski")
     expect(main.get_by_role("link", name="https://meet.example.org/plan-conduites")).to_be_visible()
@@ -191,7 +191,7 @@ def test_lead_schedules_a_meeting_then_moves_it(
     ).to_be_visible()
     expect(page.get_by_role("heading", name="Inventaire des ponceaux")).to_be_visible()
     main = page.get_by_role("main")
-    expect(main).to_contain_text(f"{shown_date(first_day)}, 09 h 30 – 11 h 30")
+    expect(main).to_contain_text(f"{shown_date(first_day)}, 9 h 30 – 11 h 30")
     expect(main).to_contain_text("Salle du conseil")
     meeting = Meeting.objects.get(community=community, title="Inventaire des ponceaux")
     assert (meeting.starts_at, meeting.ends_at) == (

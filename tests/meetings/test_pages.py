@@ -79,7 +79,7 @@ def test_lead_schedules_a_meeting_in_montreal_time(lead_client, community, fello
     invitation = next(m for m in mail.outbox if fellow.email in m.to)
     assert f"/rencontres/{meeting.pk}/" in invitation.body
     page = lead_client.get(response["Location"])
-    assert "mardi 14 mai 2030, 09\xa0h\xa000</time> – 13\xa0h\xa000" in page.content.decode()
+    assert "mardi 14 mai 2030, 9\xa0h\xa000</time> – 13\xa0h\xa000" in page.content.decode()
 
 
 def test_schedule_form_uses_local_datetime_inputs(lead_client, community):
