@@ -49,6 +49,11 @@ class MeetingAdmin(admin.ModelAdmin):
         # docstring.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would vanish the meeting from members' calendars without the cancellation
+        # e-mail and .ics CANCEL; staff cancel it from the meeting's page in the portal.
+        return False
+
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
 

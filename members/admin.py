@@ -26,6 +26,12 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "first_name", "last_name", "organisation", "job_title", "expertise")
     readonly_fields = ("privacy_consent_at", "closed_at")
     actions = ["close_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a member would cascade through their memberships (a seat freed without the
+        # waiting list being told) and the association's history; "Close selected accounts"
+        # erases their personal information and keeps the history consistent instead.
+        return False
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Name"), {"fields": ("first_name", "last_name")}),

@@ -938,7 +938,8 @@ ADMIN_MODELS: dict[str, dict] = {
     "account_emailaddress": {
         "object": lambda world: EmailAddress.objects.get(email=world.people["member"].email).pk
     },
-    "members_user": {"object": lambda world: world.people["member"].pk},
+    # Accounts are closed (anonymised) by an action, never deleted: the history stays whole.
+    "members_user": {"object": lambda world: world.people["member"].pk, "delete": 403},
     "communities_community": {"object": lambda world: world.a.pk},
     # Requests are decided through the services (actions), never added or deleted by hand.
     "communities_joinrequest": {
@@ -948,8 +949,8 @@ ADMIN_MODELS: dict[str, dict] = {
     },
     # The history is append-only.
     "communities_decision": {"object": lambda world: world.decision.pk, "add": 403, "delete": 403},
-    # Meetings are scheduled from the portal (which e-mails the members); staff may delete one.
-    "meetings_meeting": {"object": lambda world: world.a_hybrid.pk, "add": 403},
+    # Meetings are scheduled and cancelled from the portal (which e-mails the members).
+    "meetings_meeting": {"object": lambda world: world.a_hybrid.pk, "add": 403, "delete": 403},
     "meetings_reminder": {"object": lambda world: world.reminder.pk, "add": 403, "delete": 403},
     "meetings_followup": {"object": lambda world: world.a_past.followup.pk, "add": 403},
 }
