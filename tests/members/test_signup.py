@@ -103,3 +103,11 @@ def test_login_with_a_wrong_password_is_refused(client, member):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_account_mails_are_signed_by_the_portal_not_by_the_host_name(client, db):
+    _sign_up(client)
+
+    lines = [line for line in mail.outbox[0].body.splitlines() if line.strip()]
+    assert lines[0] == "Bonjour,"
+    assert lines[-1] == "Le portail des communautés de pratique de l'AIMQ"
