@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -50,6 +51,12 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def close_account(request: HttpRequest) -> HttpResponse:
     """Explains what closing erases and keeps; closes on POST with the current password."""
+    if request.method == "POST":
+        # The password is asked again here: allauth's limit on re-authentication attempts
+        # keeps a borrowed session from guessing it.
+        refused = ratelimit.consume_or_429(request, action="reauthenticate", user=request.user)
+        if refused:
+            return refused
     form = AccountCloseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account_close(user=request.user)

@@ -158,6 +158,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # Also guards the password asked again to close an account (members.views.close_account).
+    "reauthenticate": "10/m/user",
 }
 
 # French first (fr-CA); English second. The language a visitor picks is kept in a cookie.

@@ -127,7 +127,7 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
     # The answer: online.
     answer = page.get_by_role("region", name="Votre réponse")
     answer.get_by_label("J'y assisterai en ligne").check()
-    answer.get_by_role("button", name="Réponse").click()
+    answer.get_by_role("button", name="Répondre").click()
 
     expect(
         status_message(page, "Votre réponse est enregistrée : J'y assisterai en ligne.")

@@ -281,6 +281,20 @@ def test_wrong_password_keeps_the_page_with_an_error(client, leaving, english):
     assert client.get(reverse("members:profile")).status_code == 200
 
 
+def test_guessing_the_password_is_stopped_after_ten_tries(client, leaving, english):
+    client.force_login(leaving)
+
+    statuses = [client.post(CLOSE_URL, {"password": f"essai-{n}"}).status_code for n in range(11)]
+
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    response = client.post(CLOSE_URL, {"password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in page_text(response)
+    leaving.refresh_from_db()
+    assert leaving.closed_at is None
+
+
 def test_right_password_closes_logs_out_and_goes_home(client, leaving, english):
     client.force_login(leaving)
 
