@@ -404,3 +404,6 @@ def test_a_flood_of_signups_is_answered_429(client, db):
     assert statuses[0] == 200
     assert statuses[-1] == 429
     assert "Trop de tentatives" in page_text(response)
+    # The refusal page is a page of the portal too.
+    _assert_strict_policy(response)
+    assert policy_problems(page_text(response)) == []
