@@ -152,6 +152,30 @@ def send_seat_freed(community_id: int) -> int:
     )
 
 
+def send_community_without_lead(decision_id: int) -> int:
+    """Staff learn that the last lead left (or closed their account) and who is waiting."""
+    decision = Decision.objects.select_related("community", "subject").get(pk=decision_id)
+    community = decision.community
+    if _leads(community):
+        return 0  # a new lead was named before this ran
+    context = {
+        "community": community,
+        "former_lead": decision.subject,
+        "left_at": decision.created_at,
+        "pending_count": community.join_requests.filter(status=JoinRequestStatus.PENDING).count(),
+        "admin_url": absolute_url("admin:communities_community_change", community.pk),
+    }
+    return sum(
+        _send(
+            key=f"community:{community.pk}:without-lead:{decision.pk}",
+            recipient=recipient,
+            template="community_without_lead",
+            context=context,
+        )
+        for recipient in _staff()
+    )
+
+
 def send_join_request_escalation(join_request_id: int, audience: str) -> int:
     join_request = _join_request(join_request_id)
     if not join_request.is_open:

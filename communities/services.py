@@ -225,7 +225,15 @@ def membership_leave(*, community: Community, member: User) -> None:
         if membership is None:
             raise ValidationError(_("You are not a member of this community."), code="not_member")
         _free_seat(community=community, membership=membership)
-        _record(community=community, action=DecisionAction.LEFT, actor=member, subject=member)
+        decision = _record(
+            community=community, action=DecisionAction.LEFT, actor=member, subject=member
+        )
+        if (
+            membership.role == Role.LEAD
+            and not community.memberships.filter(role=Role.LEAD).exists()
+        ):
+            # Join requests now go to staff (no lead to decide them): staff must name a lead.
+            _after_commit(tasks.notify_community_without_lead, decision.pk)
 
 
 def membership_remove(*, membership: Membership, removed_by: User, reason: str) -> Decision:

@@ -43,6 +43,13 @@ def notify_seat_freed(community_id: int) -> int:
 
 
 @shared_task(**RETRY)
+def notify_community_without_lead(decision_id: int) -> int:
+    from communities import emails
+
+    return emails.send_community_without_lead(decision_id)
+
+
+@shared_task(**RETRY)
 def notify_join_request_escalation(join_request_id: int, audience: str) -> int:
     from communities import emails
 

@@ -145,6 +145,41 @@ def test_no_seat_freed_mail_without_a_waiting_list(run_tasks, community, lead):
     assert mail.outbox == []
 
 
+def test_staff_are_told_when_the_last_lead_leaves(run_tasks, community, lead):
+    staff = StaffFactory(preferred_language="en")
+    JoinRequestFactory(community=community)
+    with run_tasks():
+        services.membership_leave(community=community, member=lead)
+
+    (message,) = [m for m in mail.outbox if m.to == [staff.email] and "lead" in m.subject]
+    assert message.subject == "[AIMQ] Contract management no longer has a lead"
+    assert f"{lead.display_name}, the last lead of Contract management" in message.body
+    assert "One request is waiting." in message.body
+    assert f"/admin/communities/community/{community.pk}/change/" in message.body
+
+
+def test_staff_are_not_told_while_another_lead_remains(run_tasks, community, lead):
+    StaffFactory()
+    LeadMembershipFactory(community=community)
+    with run_tasks():
+        services.membership_leave(community=community, member=lead)
+
+    assert mail.outbox == []
+
+
+def test_staff_are_told_when_the_last_lead_closes_their_account(run_tasks, community, lead):
+    from members.services import account_close
+
+    staff = StaffFactory(preferred_language="fr-ca")
+    with run_tasks():
+        account_close(user=lead)
+
+    (message,) = [m for m in mail.outbox if m.to == [staff.email]]
+    assert message.subject == "[AIMQ] Gestion contractuelle n'a plus de responsable"
+    assert "Ancien membre" in message.body, "the closed account's name must not reach staff"
+    assert lead.first_name not in message.body
+
+
 def test_a_notification_task_run_twice_sends_once(run_tasks, community, lead):
     join_request = JoinRequestFactory(community=community)
 
