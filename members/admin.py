@@ -32,6 +32,7 @@ class UserAdmin(DjangoUserAdmin):
         # waiting list being told) and the association's history; "Close selected accounts"
         # erases their personal information and keeps the history consistent instead.
         return False
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Name"), {"fields": ("first_name", "last_name")}),
