@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aimq_portal.redirects import safe_next
 from communities import permissions, selectors, services
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
@@ -21,20 +21,6 @@ from communities.selectors import ViewerStatus
 
 # Errors of these codes concern what the member typed; the others concern the situation.
 _MOTIVATION_ERROR_CODES = {"required", "max_length"}
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    # A path only: redirect() would take any other word for a URL name and fail to reverse it.
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default
 
 
 def _community_or_404(slug: str, user) -> Community:
@@ -147,7 +133,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             _("Your request to join %(community)s has been withdrawn.")
             % {"community": join_request.community.name},
         )
-    return redirect(_safe_next(request, reverse("communities:my_requests")))
+    return redirect(safe_next(request, reverse("communities:my_requests")))
 
 
 @login_required
@@ -239,7 +225,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, prefix=_decision_prefix(join_request))
     if request.method == "POST" and form.is_valid():
         _decide(request, join_request, form.cleaned_data)
-        return redirect(_safe_next(request, reverse("communities:inbox")))
+        return redirect(safe_next(request, reverse("communities:inbox")))
     return render(
         request, "communities/request_detail.html", {"join_request": join_request, "form": form}
     )
