@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
-from members.services import PROFILE_FIELDS, signup_consent_record
+from members.services import PROFILE_FIELDS, consent_record
 
 CONTACT_VISIBLE_LABEL = _(
     "Let the members of my communities see my e-mail address and phone number"
@@ -19,34 +19,49 @@ def _privacy_link() -> str:
     )
 
 
-class SignupForm(AllauthSignupForm):
-    """allauth's sign-up (e-mail, password twice) with the consent Loi 25 asks for, recorded with
-    its date, and the member's choice to show their contact details to fellow members."""
+CONSENT_LABEL = _(
+    "I consent to the association collecting and using my profile information as described in "
+    "the privacy policy."
+)
 
-    privacy_consent = forms.BooleanField(
-        label=_(
-            "I consent to the association collecting and using my profile information as "
-            "described in the privacy policy."
-        ),
-        required=True,
-        error_messages={"required": _("You must consent to create an account.")},
-    )
+
+class ConsentFields(forms.Form):
+    """The consent Loi 25 asks for, and the member's choice to show their contact details to
+    fellow members (off unless they tick it): asked at sign-up, or on the first visit of an
+    account the association created."""
+
+    consent_required_message = _("You must consent to use the portal.")
+
+    privacy_consent = forms.BooleanField(label=CONSENT_LABEL, required=True)
     contact_visible = forms.BooleanField(
         label=CONTACT_VISIBLE_LABEL,
         required=False,
         initial=False,
     )
 
-    field_order = ["email", "password1", "password2", "privacy_consent", "contact_visible"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form, so the link's text is in the visitor's language.
-        self.fields["privacy_consent"].help_text = _privacy_link()
+        consent = self.fields["privacy_consent"]
+        consent.help_text = _privacy_link()
+        consent.error_messages["required"] = self.consent_required_message
         self.fields["contact_visible"].help_text = gettext(
             "You can change this later in your profile. The leads of your communities and the "
             "association's staff see them in any case, to run the communities."
         )
+
+
+class ConsentForm(ConsentFields):
+    pass
+
+
+class SignupForm(ConsentFields, AllauthSignupForm):
+    """allauth's sign-up (e-mail, password twice) with the consent Loi 25 asks for, recorded with
+    its date, and the member's choice to show their contact details to fellow members."""
+
+    consent_required_message = _("You must consent to create an account.")
+
+    field_order = ["email", "password1", "password2", "privacy_consent", "contact_visible"]
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -59,7 +74,7 @@ class SignupForm(AllauthSignupForm):
                     self.fields[name].widget.render_value = True
 
     def custom_signup(self, request, user: User) -> None:
-        signup_consent_record(user=user, contact_visible=self.cleaned_data["contact_visible"])
+        consent_record(user=user, contact_visible=self.cleaned_data["contact_visible"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -68,9 +68,10 @@ def profile_update(*, user: User, data: dict) -> User:
     return stored
 
 
-def signup_consent_record(*, user: User, contact_visible: bool) -> User:
-    """Records, at sign-up, the newcomer's consent (with its date) and whether they let the
-    members of their communities see their e-mail address and phone number."""
+def consent_record(*, user: User, contact_visible: bool) -> User:
+    """Records the member's consent (with its date) and whether they let the members of their
+    communities see their e-mail address and phone number: at sign-up, or on the first visit of
+    an account the association created for them."""
     user.privacy_consent_at = timezone.now()
     user.contact_visible = bool(contact_visible)
     user.save(update_fields=["privacy_consent_at", "contact_visible"])

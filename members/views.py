@@ -5,15 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members.forms import AccountCloseForm, ProfileForm
+from aimq_portal.redirects import safe_next
+from members.forms import AccountCloseForm, ConsentForm, ProfileForm
 from members.models import User
 from members.selectors import account_close_summary, member_data_export
-from members.services import account_close, profile_update
+from members.services import account_close, consent_record, profile_update
 
 
 @login_required
@@ -31,6 +33,23 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:profile")
     return render(request, "members/profile_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    """Asks for the consent Loi 25 requires of a member whose account the association created
+    (sign-up asks for it on its own form); ConsentRequiredMiddleware sends them here first."""
+    next_page = safe_next(request, reverse("home"))
+    if request.user.privacy_consent_at is not None:
+        return redirect(next_page)
+    # Bound on every POST: a form of check boxes left unticked posts nothing of its own.
+    form = ConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        consent_record(user=request.user, contact_visible=form.cleaned_data["contact_visible"])
+        messages.success(request, _("Thank you. Your consent is recorded."))
+        return redirect(next_page)
+    return render(request, "members/consent.html", {"form": form, "next": next_page})
 
 
 @require_GET

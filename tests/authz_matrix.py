@@ -655,6 +655,9 @@ PORTAL: list[Entry] = [
     Entry("members:profile", "GET", signed_in(200)),
     Entry("members:profile_edit", "GET", signed_in(200)),
     Entry("members:profile_edit", "POST", signed_in(200)),  # empty: the form and its errors
+    # Everyone here consented at sign-up: the consent page sends them on (home, without next).
+    Entry("members:consent", "GET", signed_in(Redirect(lambda world: "/"))),
+    Entry("members:consent", "POST", signed_in(Redirect(lambda world: "/"))),
     Entry("members:data_export", "GET", signed_in(200)),
     Entry("members:account_close", "GET", signed_in(200)),
     Entry(

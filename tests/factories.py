@@ -24,6 +24,9 @@ class UserFactory(DjangoModelFactory):
     organisation_type = "municipality"
     region = Region.MAURICIE
     preferred_language = "fr-ca"
+    # Every member signs up with consent (Loi 25); an account without any is the exception that
+    # tests/members/test_consent_gate.py sets up.
+    privacy_consent_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):

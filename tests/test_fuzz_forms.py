@@ -206,6 +206,7 @@ class World:
     member: object
     requester: object
     newcomer: object
+    unconsented: object
     staff: object
     join_request: object
     meeting: object
@@ -237,6 +238,8 @@ def world(db) -> World:
         member=member,
         requester=requester,
         newcomer=UserFactory(),
+        # An account opened by staff: its owner has not consented yet (Loi 25).
+        unconsented=UserFactory(privacy_consent_at=None),
         staff=StaffFactory(),
         join_request=join_request,
         meeting=meeting,
@@ -352,6 +355,13 @@ TARGETS = [
         _path("members:account_close"),
         lambda w: {"password": TEXT},
         lambda w: {"password": PASSWORD},
+    ),
+    Target(
+        "consent",
+        "unconsented",
+        _path("members:consent"),
+        lambda w: {"privacy_consent": BOOLEAN, "contact_visible": BOOLEAN, "next": NEXT},
+        lambda w: {"privacy_consent": "on", "next": "/communautes/"},
     ),
     # allauth
     Target(

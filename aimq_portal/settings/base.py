@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages: an account without consent (Loi 25) sees the consent
+    # page first.
+    "members.middleware.ConsentRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

@@ -151,7 +151,8 @@ def sign_in(page, live_server):
 def lively(db):
     """A community with a lead, members, pending requests and a hybrid meeting with lunch and
     answers; the people are attributes: lively.lead, lively.member, lively.requester (whose
-    request is pending), lively.outsider."""
+    request is pending), lively.outsider, lively.unconsented (an account opened by staff, not
+    consented to yet)."""
     from types import SimpleNamespace
 
     from tests.factories import (
@@ -195,6 +196,8 @@ def lively(db):
         member=members[0],
         requester=requesters[0],
         outsider=UserFactory(first_name="Olivier", last_name="Ouellet"),
+        # An account staff opened: its owner meets the consent page first (Loi 25).
+        unconsented=UserFactory(first_name="Nadia", last_name="Nadeau", privacy_consent_at=None),
         meeting=meeting,
     )
 

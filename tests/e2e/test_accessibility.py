@@ -75,6 +75,7 @@ PAGES = {
     "my-meetings": ("member", lambda w: reverse("meetings:mine")),
     "my-requests": ("requester", lambda w: reverse("communities:my_requests")),
     "privacy": ("anonymous", lambda w: reverse("privacy")),
+    "consent": ("unconsented", lambda w: reverse("members:consent")),
     "profile": ("member", lambda w: reverse("members:profile")),
     "profile-form": ("member", lambda w: reverse("members:profile_edit")),
     "sign-up": ("anonymous", lambda w: reverse("account_signup")),
@@ -196,6 +197,8 @@ FAILED_SUBMITS = {
         submit(page, "form[method=post]"),
     ),
     "meeting-page": lambda page: submit(page, "form[action$='/reponse/']"),
+    # The consent box left unticked.
+    "consent": lambda page: submit(page, "form[method=post]"),
 }
 
 
