@@ -170,6 +170,13 @@ def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
             return meeting
         for field in changed:
             setattr(meeting, field, changes[field])
+        # A meeting that is over may still be corrected (its title, its agenda), but nobody can
+        # answer or be reminded of a time that has passed.
+        if "starts_at" in changed and meeting.starts_at <= timezone.now():
+            raise ValidationError(
+                {"starts_at": _("A meeting cannot be moved to a time that has passed.")},
+                code="past",
+            )
         _validate(meeting)
         if "format" in changed:
             Rsvp.objects.filter(meeting=meeting).exclude(

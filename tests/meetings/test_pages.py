@@ -137,6 +137,52 @@ def test_lead_edits_a_meeting_and_members_are_told(lead_client, meeting, fellow,
     assert any(fellow.email in m.to for m in mail.outbox)
 
 
+def test_moving_a_meeting_into_the_past_is_refused_beside_the_field(
+    lead_client, meeting, fellow, run_tasks
+):
+    before = (meeting.starts_at, meeting.sequence)
+    yesterday = timezone.localtime() - timedelta(days=1)
+    data = _form_data(
+        title="Nouveau titre",
+        starts_at=yesterday.strftime("%Y-%m-%dT09:00"),
+        ends_at=yesterday.strftime("%Y-%m-%dT12:00"),
+    )
+
+    with run_tasks():
+        response = lead_client.post(reverse("meetings:edit", args=[meeting.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"] == [
+        "Une rencontre ne peut pas être déplacée à un moment déjà passé."
+    ]
+    assert 'value="Nouveau titre"' in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.sequence) == before
+    assert meeting.title != "Nouveau titre"
+    assert not mail.outbox
+
+
+def test_a_past_meeting_can_still_be_corrected(lead_client, past_meeting):
+    local_start = timezone.localtime(past_meeting.starts_at)
+    local_end = timezone.localtime(past_meeting.ends_at)
+    # The form shows the stored time to the minute, as the lead's browser posts it back.
+    past_meeting.starts_at = local_start.replace(second=0, microsecond=0)
+    past_meeting.ends_at = local_end.replace(second=0, microsecond=0)
+    past_meeting.save()
+    data = _form_data(
+        title="Titre corrigé",
+        format=past_meeting.format,
+        starts_at=local_start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=local_end.strftime("%Y-%m-%dT%H:%M"),
+    )
+
+    response = lead_client.post(reverse("meetings:edit", args=[past_meeting.pk]), data)
+
+    assert response.status_code == 302
+    past_meeting.refresh_from_db()
+    assert past_meeting.title == "Titre corrigé"
+
+
 def test_edit_with_invalid_link_keeps_the_input(lead_client, meeting):
     response = lead_client.post(
         reverse("meetings:edit", args=[meeting.pk]),
