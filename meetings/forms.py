@@ -158,3 +158,9 @@ class AttendanceForm(forms.Form):
             mode = self.cleaned_data.get(line.field_name)
             if mode:
                 yield line.member, mode
+
+    def cleared(self):
+        """The members recorded before and set back to "not recorded"."""
+        for line in self.lines:
+            if line.attendance and not self.cleaned_data.get(line.field_name):
+                yield line.member

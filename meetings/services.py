@@ -291,6 +291,14 @@ def attendance_record(
     return attendance
 
 
+def attendance_clear(*, meeting: Meeting, member: User, cleared_by: User) -> None:
+    """Takes back an attendance recorded by mistake: the member is "not recorded" again.
+    Clearing what is not recorded does nothing, so a form sent twice is harmless."""
+    if not permissions.can_manage_meetings(cleared_by, meeting.community):
+        raise PermissionDenied
+    Attendance.objects.filter(meeting=meeting, member=member).delete()
+
+
 def followup_save(
     *,
     meeting: Meeting,

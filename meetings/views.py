@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
@@ -274,7 +275,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Attendance is recorded once the meeting has started."))
         return redirect(_detail_url(meeting))
     lines = selectors.meeting_roster(meeting=meeting).everyone
-    form = AttendanceForm(request.POST or None, meeting=meeting, lines=lines)
+    # Bound on every POST: setting everyone back to "not recorded" is a real submission.
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, meeting=meeting, lines=lines
+    )
     if request.method == "POST" and form.is_valid():
         recorded = 0
         for member, mode in form.recorded():
@@ -282,8 +286,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting, member=member, mode=mode, recorded_by=request.user
             )
             recorded += 1
+        for member in form.cleared():
+            services.attendance_clear(meeting=meeting, member=member, cleared_by=request.user)
         messages.success(
-            request, _("Attendance recorded for %(count)d members.") % {"count": recorded}
+            request,
+            ngettext(
+                "Attendance saved: %(count)d member attended.",
+                "Attendance saved: %(count)d members attended.",
+                recorded,
+            )
+            % {"count": recorded},
         )
         return redirect(reverse("meetings:roster", args=[meeting.pk]))
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from meetings.models import Attendance, FollowUp, Meeting, Rsvp
 from tests.factories import MeetingFactory, MembershipFactory, RsvpFactory
+from tests.helpers import shown_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -340,6 +341,22 @@ def test_lead_records_attendance_after_the_start(lead_client, past_meeting, fell
 
     assert response.status_code == 302
     assert Attendance.objects.get(member=fellow).mode == "online"
+
+
+def test_lead_takes_back_an_attendance_recorded_by_mistake(lead_client, past_meeting, fellow, lead):
+    Attendance.objects.create(meeting=past_meeting, member=fellow, mode="online", recorded_by=lead)
+    Attendance.objects.create(meeting=past_meeting, member=lead, mode="online", recorded_by=lead)
+    page = lead_client.get(reverse("meetings:attendance", args=[past_meeting.pk]))
+    assert page.context["form"][f"member_{fellow.pk}"].value() == "online"
+
+    response = lead_client.post(
+        reverse("meetings:attendance", args=[past_meeting.pk]),
+        {f"member_{fellow.pk}": "", f"member_{lead.pk}": "online"},
+        follow=True,
+    )
+
+    assert shown_messages(response) == ["Présences enregistrées : 1 membre était présent."]
+    assert list(past_meeting.attendances.values_list("member", flat=True)) == [lead.pk]
 
 
 def test_attendance_waits_for_the_start(lead_client, meeting):

@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from icalendar import Calendar
 
 from meetings import services
-from meetings.models import Meeting, Rsvp
+from meetings.models import Attendance, Meeting, Rsvp
 from tests.factories import MeetingFactory, RsvpFactory
 
 
@@ -232,3 +232,16 @@ def test_lead_records_attendance_once_the_meeting_started(community, lead, fello
                 meeting=meeting, member=lead, mode="online", recorded_by=fellow
             )
     assert attendance.mode == "in_person" and meeting.attendances.count() == 1
+
+
+def test_lead_clears_an_attendance_and_only_a_lead_can(community, lead, fellow):
+    meeting = MeetingFactory(community=community)
+    Attendance.objects.create(meeting=meeting, member=fellow, mode="online", recorded_by=lead)
+
+    with pytest.raises(PermissionDenied):
+        services.attendance_clear(meeting=meeting, member=fellow, cleared_by=fellow)
+    assert meeting.attendances.count() == 1
+
+    services.attendance_clear(meeting=meeting, member=fellow, cleared_by=lead)
+    services.attendance_clear(meeting=meeting, member=fellow, cleared_by=lead)  # sent twice
+    assert meeting.attendances.count() == 0
