@@ -75,14 +75,14 @@ def test_newcomer_signs_up_joins_and_is_approved_by_the_lead(
     screenshot("journey-signup-form")
     page.get_by_role("button", name="Création de compte").click()
 
-    expect(page.get_by_role("heading", name="Vérifiez votre adresse e-mail")).to_be_visible()
+    expect(page.get_by_role("heading", name="Vérifiez votre adresse courriel")).to_be_visible()
     newcomer = User.objects.get(email=NEWCOMER_EMAIL)
     assert EmailAddress.objects.get(user=newcomer).verified is False
     assert newcomer.preferred_language == "fr-ca"
 
     # The link in the confirmation e-mail opens a page that asks to confirm.
     page.goto(confirmation_link(NEWCOMER_EMAIL))
-    expect(page.get_by_role("heading", name="Confirmer l'adresse e-mail")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirmer l'adresse courriel")).to_be_visible()
     page.get_by_role("main").get_by_role("button", name="Confirmer").click()
 
     expect(status_message(page, f"Vous avez confirmé {NEWCOMER_EMAIL}.")).to_be_visible()
