@@ -202,7 +202,11 @@ def test_reminder_tells_what_each_answer_needs_in_the_members_language(people, r
     assert meeting.meeting_url not in body[in_person.email]
     assert meeting.meeting_url in body[online.email]
     assert meeting.address not in body[online.email]
-    assert "10:00" in body[online.email]  # Montreal time, not UTC
+    # Montreal time, written as on the pages; French puts a (non-breaking) space before a colon.
+    assert (
+        "Date et heure\xa0: mercredi 10 juin 2026, 10\xa0h\xa000 – 12\xa0h\xa000"
+        in body[online.email]
+    )
 
 
 def test_mail_server_failure_is_retried_and_sent_once(people):
