@@ -146,6 +146,19 @@ def test_sign_up_with_the_keyboard(page, db):
     assert page.url.endswith(reverse("account_email_verification_sent"))
 
 
+def test_consent_with_the_keyboard(page, sign_in, lively):
+    sign_in(lively.unconsented)
+    page.goto(reverse("communities:list"))  # sent to the consent page first
+    tab_to(page, "#id_privacy_consent")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_privacy_consent")).to_be_checked()
+    submit_with_enter(page, "main form button[type=submit]")
+    assert page.url.endswith(reverse("communities:list"))
+    lively.unconsented.refresh_from_db()
+    assert lively.unconsented.privacy_consent_at is not None
+    assert lively.unconsented.contact_visible is False
+
+
 def test_profile_edit_with_the_keyboard(page, sign_in, lively):
     sign_in(lively.member)
     page.goto(reverse("members:profile_edit"))
