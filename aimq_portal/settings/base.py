@@ -13,10 +13,11 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# What the embedded defaults write: the SQLite file, e-mails, the filesystem broker's folders.
+VAR_DIR = Path(env.str("AIMQ_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
