@@ -25,7 +25,7 @@ CONSENT_LABEL = _(
 )
 
 
-class ConsentFields(forms.Form):
+class ConsentForm(forms.Form):
     """The consent Loi 25 asks for, and the member's choice to show their contact details to
     fellow members (off unless they tick it): asked at sign-up, or on the first visit of an
     account the association created."""
@@ -51,11 +51,7 @@ class ConsentFields(forms.Form):
         )
 
 
-class ConsentForm(ConsentFields):
-    pass
-
-
-class SignupForm(ConsentFields, AllauthSignupForm):
+class SignupForm(ConsentForm, AllauthSignupForm):
     """allauth's sign-up (e-mail, password twice) with the consent Loi 25 asks for, recorded with
     its date, and the member's choice to show their contact details to fellow members."""
 
