@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,8 +113,9 @@ def test_moving_a_meeting_raises_sequence_and_emails_an_update(run_tasks, commun
         services.meeting_update(
             meeting=meeting,
             updated_by=lead,
-            starts_at=meeting.starts_at.replace(hour=13),
-            ends_at=meeting.starts_at.replace(hour=15),
+            # Always another time than the one it replaces, whatever the hour the test runs.
+            starts_at=meeting.starts_at + timedelta(hours=3),
+            ends_at=meeting.starts_at + timedelta(hours=5),
         )
 
     meeting.refresh_from_db()
