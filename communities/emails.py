@@ -1,128 +1,194 @@
-"""The e-mails about communities: who receives what, in their own language.
+"""The e-mails about communities: who is told what, and how each message reads.
 
-Each function takes an id, loads fresh rows and sends every message through
-``aimq_portal.mail.send_once`` with a key naming the event and the recipient, so a task that
-runs twice sends nothing twice. Each returns the number of messages actually sent."""
+The ``notify_*`` functions are called by the services inside their transaction: they choose the
+recipients and write the messages to the outbox (``notifications``), so a message exists
+exactly when the change it tells of does. The builders below turn each message into an e-mail
+when the relay sends it, from fresh rows and in the recipient's language; a message that is no
+longer true by then (the request was decided meanwhile, a lead was named) is skipped."""
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from aimq_portal.mail import absolute_url, build_email, language_of, send_once
 from communities.models import Community, Decision, JoinRequest, JoinRequestStatus, Role
 from members.models import User
+from notifications.models import MessageStatus, OutboxMessage
+from notifications.recipients import Recipient, recipient_of, staff_recipients
+from notifications.registry import Skip, message_kind
+from notifications.rendering import absolute_url, render_for
+from notifications.services import outbox_enqueue
 
-TEMPLATES = "communities/"
-
-
-class _StaffAddress:
-    """A staff address from settings, for when no staff account exists yet."""
-
-    def __init__(self, email: str) -> None:
-        self.email = email
-        self.pk = email
-        self.preferred_language = settings.LANGUAGE_CODE
-
-
-def _leads(community: Community) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__community=community, memberships__role=Role.LEAD, is_active=True
-        ).order_by("pk")
-    )
+SUBMITTED = "communities.join_request_submitted"
+DECIDED = "communities.join_request_decided"
+REMOVED = "communities.member_removed"
+SEAT_FREED = "communities.seat_freed"
+WITHOUT_LEAD = "communities.community_without_lead"
+ESCALATION = "communities.join_request_escalation"
 
 
-def _staff() -> list:
-    staff = list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))
-    return staff or [_StaffAddress(email) for email in settings.STAFF_NOTIFICATION_EMAILS]
-
-
-def _send(*, key: str, recipient, template: str, context: dict) -> bool:
-    return send_once(
-        key=f"{key}:to:{recipient.pk}",
-        recipient=recipient.email,
-        build=lambda: build_email(
-            template=TEMPLATES + template,
-            context=context,
-            to=recipient.email,
-            language=language_of(recipient),
-        ),
-    )
-
-
-def _join_request(join_request_id: int) -> JoinRequest:
-    return JoinRequest.objects.select_related("member", "community").get(pk=join_request_id)
+def _lead_recipients(community_id: int) -> list[Recipient]:
+    leads = User.objects.filter(
+        memberships__community_id=community_id, memberships__role=Role.LEAD, is_active=True
+    ).order_by("pk")
+    return [recipient_of(lead) for lead in leads.only("pk", "email")]
 
 
 def _is_full(community: Community) -> bool:
     return community.memberships.count() >= community.capacity
 
 
-def send_join_request_submitted(join_request_id: int) -> int:
-    join_request = _join_request(join_request_id)
-    if not join_request.is_open:
-        return 0
+def _join_request(message: OutboxMessage) -> JoinRequest | None:
+    return (
+        JoinRequest.objects.select_related("member", "community")
+        .filter(pk=message.params["join_request"])
+        .first()
+    )
+
+
+# Written by the services, in their transaction
+
+
+def notify_join_request_submitted(join_request: JoinRequest) -> None:
+    """The community's leads, or staff when it has none, learn of a new request."""
+    leads = _lead_recipients(join_request.community_id)
+    outbox_enqueue(
+        kind=SUBMITTED,
+        key=f"join-request:{join_request.pk}:submitted",
+        recipients=leads or staff_recipients(),
+        params={"join_request": join_request.pk, "to_staff": not leads},
+    )
+
+
+def notify_join_request_decided(join_request: JoinRequest) -> None:
+    outbox_enqueue(
+        kind=DECIDED,
+        key=f"join-request:{join_request.pk}:{join_request.status}",
+        recipients=[join_request.member],
+        params={"join_request": join_request.pk, "status": join_request.status},
+    )
+
+
+def notify_member_removed(decision: Decision) -> None:
+    outbox_enqueue(
+        kind=REMOVED,
+        key=f"decision:{decision.pk}:removed",
+        recipients=[decision.subject],
+        params={"decision": decision.pk},
+    )
+
+
+def notify_seat_freed(community: Community, *, event: Decision) -> None:
+    """A seat freed while people wait: the leads (or staff) may approve the first in line."""
+    outbox_enqueue(
+        kind=SEAT_FREED,
+        key=f"community:{community.pk}:seat-freed:{event.pk}",
+        recipients=_lead_recipients(community.pk) or staff_recipients(),
+        params={"community": community.pk},
+    )
+
+
+def notify_community_without_lead(decision: Decision) -> None:
+    """Staff learn that the last lead left (or closed their account) and who is waiting."""
+    outbox_enqueue(
+        kind=WITHOUT_LEAD,
+        key=f"community:{decision.community_id}:without-lead:{decision.pk}",
+        recipients=staff_recipients(),
+        params={"decision": decision.pk},
+    )
+
+
+def notify_join_request_escalation(join_request: JoinRequest, audience: str) -> None:
+    """A request undecided for a week (its leads are reminded) or two (staff are told)."""
+    to_staff = audience == "staff"
+    recipients = (
+        staff_recipients()
+        if to_staff
+        else (_lead_recipients(join_request.community_id) or staff_recipients())
+    )
+    outbox_enqueue(
+        kind=ESCALATION,
+        key=f"join-request:{join_request.pk}:escalation:{audience}",
+        recipients=recipients,
+        params={"join_request": join_request.pk, "to_staff": to_staff},
+    )
+
+
+# Built by the relay, when sent
+
+TEMPLATES = "communities/"
+
+
+@message_kind(SUBMITTED)
+def build_join_request_submitted(message: OutboxMessage):
+    join_request = _join_request(message)
+    if join_request is None or not join_request.is_open:
+        return Skip("the request was decided or withdrawn before this was sent")
     community = join_request.community
-    leads = _leads(community)
-    recipients = leads or _staff()
-    context = {
-        "join_request": join_request,
-        "community": community,
-        "is_full": _is_full(community),
-        "to_staff": not leads,
-        "decide_url": absolute_url("communities:request_detail", join_request.pk),
-    }
-    return sum(
-        _send(
-            key=f"join-request:{join_request.pk}:submitted",
-            recipient=recipient,
-            template="join_request_submitted",
-            context=context,
-        )
-        for recipient in recipients
+    return render_for(
+        message,
+        template=TEMPLATES + "join_request_submitted",
+        context={
+            "join_request": join_request,
+            "community": community,
+            "is_full": _is_full(community),
+            "to_staff": message.params.get("to_staff", False),
+            "decide_url": absolute_url("communities:request_detail", join_request.pk),
+        },
     )
 
 
-def send_join_request_decided(join_request_id: int) -> int:
-    join_request = _join_request(join_request_id)
-    if join_request.status not in (JoinRequestStatus.APPROVED, JoinRequestStatus.DECLINED):
-        return 0
+@message_kind(DECIDED)
+def build_join_request_decided(message: OutboxMessage):
+    join_request = _join_request(message)
+    if join_request is None or join_request.status != message.params["status"]:
+        return Skip("the request changed before this was sent")
     community = join_request.community
-    context = {
-        "join_request": join_request,
-        "community": community,
-        "approved": join_request.status == JoinRequestStatus.APPROVED,
-        "community_url": absolute_url("communities:detail", community.slug),
-    }
-    return int(
-        _send(
-            key=f"join-request:{join_request.pk}:{join_request.status}",
-            recipient=join_request.member,
-            template="join_request_decided",
-            context=context,
-        )
+    return render_for(
+        message,
+        template=TEMPLATES + "join_request_decided",
+        context={
+            "join_request": join_request,
+            "community": community,
+            "approved": join_request.status == JoinRequestStatus.APPROVED,
+            "community_url": absolute_url("communities:detail", community.slug),
+        },
     )
 
 
-def send_member_removed(decision_id: int) -> int:
-    decision = Decision.objects.select_related("community", "subject").get(pk=decision_id)
-    if decision.subject is None:
-        return 0
-    context = {"decision": decision, "community": decision.community, "member": decision.subject}
-    return int(
-        _send(
-            key=f"decision:{decision.pk}:removed",
-            recipient=decision.subject,
-            template="member_removed",
-            context=context,
-        )
+@message_kind(REMOVED)
+def build_member_removed(message: OutboxMessage):
+    decision = (
+        Decision.objects.select_related("community", "subject")
+        .filter(pk=message.params["decision"])
+        .first()
+    )
+    if decision is None or decision.subject is None:
+        return Skip("the member is gone")
+    return render_for(
+        message,
+        template=TEMPLATES + "member_removed",
+        context={"decision": decision, "community": decision.community, "member": decision.subject},
     )
 
 
-def send_seat_freed(community_id: int) -> int:
-    community = Community.objects.annotate(seats_taken=Count("memberships")).get(pk=community_id)
-    if community.seats_taken >= community.capacity:
-        return 0  # the seat was taken again before this ran
+@message_kind(SEAT_FREED)
+def build_seat_freed(message: OutboxMessage):
+    community = (
+        Community.objects.annotate(seats_taken=Count("memberships"))
+        .filter(pk=message.params["community"])
+        .first()
+    )
+    if community is None or community.seats_taken >= community.capacity:
+        return Skip("the seat was taken again before this was sent")
+    # Seats freed close together make one message: the latest one says it all.
+    later = OutboxMessage.objects.filter(
+        kind=SEAT_FREED,
+        params__community=community.pk,
+        recipient_id=message.recipient_id,
+        to_email=message.to_email,
+        pk__gt=message.pk,
+    ).exclude(status=MessageStatus.SKIPPED)
+    if later.exists():
+        return Skip("a later message tells of the free seats")
     waiting = (
         JoinRequest.objects.filter(community=community, status=JoinRequestStatus.PENDING)
         .select_related("member")
@@ -130,72 +196,60 @@ def send_seat_freed(community_id: int) -> int:
     )
     head = waiting.first()
     if head is None:
-        return 0
-    # Several seats freed close together make one message: the key names the latest event.
-    latest_event = community.decisions.order_by("-pk").values_list("pk", flat=True).first()
-    leads = _leads(community)
-    context = {
-        "community": community,
-        "seats_taken": community.seats_taken,
-        "head": head,
-        "waiting_count": waiting.count(),
-        "decide_url": absolute_url("communities:request_detail", head.pk),
-    }
-    return sum(
-        _send(
-            key=f"community:{community.pk}:seat-freed:{latest_event}",
-            recipient=recipient,
-            template="seat_freed",
-            context=context,
-        )
-        for recipient in leads or _staff()
+        return Skip("nobody is waiting any more")
+    return render_for(
+        message,
+        template=TEMPLATES + "seat_freed",
+        context={
+            "community": community,
+            "seats_taken": community.seats_taken,
+            "head": head,
+            "waiting_count": waiting.count(),
+            "decide_url": absolute_url("communities:request_detail", head.pk),
+        },
     )
 
 
-def send_community_without_lead(decision_id: int) -> int:
-    """Staff learn that the last lead left (or closed their account) and who is waiting."""
-    decision = Decision.objects.select_related("community", "subject").get(pk=decision_id)
+@message_kind(WITHOUT_LEAD)
+def build_community_without_lead(message: OutboxMessage):
+    decision = (
+        Decision.objects.select_related("community", "subject")
+        .filter(pk=message.params["decision"])
+        .first()
+    )
+    if decision is None:
+        return Skip("the event is gone")
     community = decision.community
-    if _leads(community):
-        return 0  # a new lead was named before this ran
-    context = {
-        "community": community,
-        "former_lead": decision.subject,
-        "left_at": decision.created_at,
-        "pending_count": community.join_requests.filter(status=JoinRequestStatus.PENDING).count(),
-        "admin_url": absolute_url("admin:communities_community_change", community.pk),
-    }
-    return sum(
-        _send(
-            key=f"community:{community.pk}:without-lead:{decision.pk}",
-            recipient=recipient,
-            template="community_without_lead",
-            context=context,
-        )
-        for recipient in _staff()
+    if community.memberships.filter(role=Role.LEAD).exists():
+        return Skip("a new lead was named before this was sent")
+    return render_for(
+        message,
+        template=TEMPLATES + "community_without_lead",
+        context={
+            "community": community,
+            "former_lead": decision.subject,
+            "left_at": decision.created_at,
+            "pending_count": community.join_requests.filter(
+                status=JoinRequestStatus.PENDING
+            ).count(),
+            "admin_url": absolute_url("admin:communities_community_change", community.pk),
+        },
     )
 
 
-def send_join_request_escalation(join_request_id: int, audience: str) -> int:
-    join_request = _join_request(join_request_id)
-    if not join_request.is_open:
-        return 0
-    community = join_request.community
-    to_staff = audience == "staff"
-    recipients = _staff() if to_staff else (_leads(community) or _staff())
-    context = {
-        "join_request": join_request,
-        "community": community,
-        "to_staff": to_staff,
-        "age_days": (timezone.now() - join_request.created_at).days,
-        "decide_url": absolute_url("communities:request_detail", join_request.pk),
-    }
-    return sum(
-        _send(
-            key=f"join-request:{join_request.pk}:escalation:{audience}",
-            recipient=recipient,
-            template="join_request_escalation",
-            context=context,
-        )
-        for recipient in recipients
+@message_kind(ESCALATION)
+def build_join_request_escalation(message: OutboxMessage):
+    join_request = _join_request(message)
+    if join_request is None or not join_request.is_open:
+        return Skip("the request was decided or withdrawn before this was sent")
+    return render_for(
+        message,
+        template=TEMPLATES + "join_request_escalation",
+        context={
+            "join_request": join_request,
+            "community": join_request.community,
+            "to_staff": message.params.get("to_staff", False),
+            "age_days": (timezone.now() - join_request.created_at).days,
+            "decide_url": absolute_url("communities:request_detail", join_request.pk),
+        },
     )

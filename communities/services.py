@@ -6,12 +6,14 @@ a seat, frees one or changes the capacity starts by locking the community's row
 community therefore run one after the other; different communities do not wait for each other.
 """
 
+from datetime import datetime, timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities import permissions, tasks
+from communities import emails, permissions
 from communities.models import (
     MOTIVATION_MAX_LENGTH,
     Community,
@@ -62,10 +64,6 @@ def _record(
     )
 
 
-def _after_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
-
-
 def join_request_create(*, community: Community, member: User, motivation: str) -> JoinRequest:
     """Asks to join. A full community still takes the request: it waits on the waiting list."""
     motivation = (motivation or "").strip()
@@ -102,7 +100,7 @@ def join_request_create(*, community: Community, member: User, motivation: str) 
             subject=member,
             join_request=join_request,
         )
-        _after_commit(tasks.notify_join_request_submitted, join_request.pk)
+        emails.notify_join_request_submitted(join_request)
     return join_request
 
 
@@ -175,7 +173,7 @@ def join_request_approve(
                 join_request=join_request,
                 message=join_request.decision_message,
             )
-            _after_commit(tasks.notify_join_request_decided, join_request.pk)
+            emails.notify_join_request_decided(join_request)
     if full:
         raise CommunityFull(
             _(
@@ -208,14 +206,14 @@ def join_request_decline(
             join_request=join_request,
             message=join_request.decision_message,
         )
-        _after_commit(tasks.notify_join_request_decided, join_request.pk)
+        emails.notify_join_request_decided(join_request)
     return join_request
 
 
-def _free_seat(*, community: Community, membership: Membership) -> None:
-    membership.delete()
-    if JoinRequest.objects.filter(community=community, status=JoinRequestStatus.PENDING).exists():
-        _after_commit(tasks.notify_seat_freed, community.pk)
+def _someone_waits(community: Community) -> bool:
+    return JoinRequest.objects.filter(
+        community=community, status=JoinRequestStatus.PENDING
+    ).exists()
 
 
 def membership_leave(*, community: Community, member: User) -> None:
@@ -224,16 +222,18 @@ def membership_leave(*, community: Community, member: User) -> None:
         membership = Membership.objects.filter(community=community, member=member).first()
         if membership is None:
             raise ValidationError(_("You are not a member of this community."), code="not_member")
-        _free_seat(community=community, membership=membership)
+        membership.delete()
         decision = _record(
             community=community, action=DecisionAction.LEFT, actor=member, subject=member
         )
+        if _someone_waits(community):
+            emails.notify_seat_freed(community, event=decision)
         if (
             membership.role == Role.LEAD
             and not community.memberships.filter(role=Role.LEAD).exists()
         ):
             # Join requests now go to staff (no lead to decide them): staff must name a lead.
-            _after_commit(tasks.notify_community_without_lead, decision.pk)
+            emails.notify_community_without_lead(decision)
 
 
 def membership_remove(*, membership: Membership, removed_by: User, reason: str) -> Decision:
@@ -252,7 +252,7 @@ def membership_remove(*, membership: Membership, removed_by: User, reason: str) 
             raise ValidationError(
                 _("Use “Leave this community” to remove yourself."), code="self_removal"
             )
-        _free_seat(community=community, membership=membership)
+        membership.delete()
         decision = _record(
             community=community,
             action=DecisionAction.REMOVED,
@@ -260,7 +260,9 @@ def membership_remove(*, membership: Membership, removed_by: User, reason: str) 
             subject=membership.member,
             message=reason,
         )
-        _after_commit(tasks.notify_member_removed, decision.pk)
+        emails.notify_member_removed(decision)
+        if _someone_waits(community):
+            emails.notify_seat_freed(community, event=decision)
     return decision
 
 
@@ -287,17 +289,14 @@ def community_set_capacity(*, community: Community, capacity: int, changed_by: U
             return community
         community.capacity = capacity
         community.save(update_fields=["capacity"])
-        _record(
+        decision = _record(
             community=community,
             action=DecisionAction.CAPACITY_CHANGED,
             actor=changed_by,
             detail=f"{previous} → {capacity}",
         )
-        waiting = JoinRequest.objects.filter(
-            community=community, status=JoinRequestStatus.PENDING
-        ).exists()
-        if capacity > previous and previous <= members_count and waiting:
-            _after_commit(tasks.notify_seat_freed, community.pk)
+        if capacity > previous and previous <= members_count and _someone_waits(community):
+            emails.notify_seat_freed(community, event=decision)
     return community
 
 
@@ -353,24 +352,28 @@ def membership_add(
         return Membership.objects.create(community=community, member=member, role=Role.MEMBER)
 
 
-def claim_join_request_escalations(*, now=None) -> dict[str, list[int]]:
-    """Claims the undecided requests whose leads must be reminded (7 days) or whose staff must be
-    told (14 days). The conditional UPDATE is the claim: a request is claimed once, whatever
-    runs concurrently, so each nudge is sent once."""
-    from datetime import timedelta
+def join_requests_escalate_undecided(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """Requests undecided for 7 days: their leads are reminded; for 14 days: staff are told.
 
+    Each nudge is claimed once by a conditional UPDATE of its timestamp, and its messages are
+    written in the same transaction: two sweeps at once, or one that crashed halfway, neither
+    repeat nor lose a nudge. Returns the ids of the requests escalated, per audience."""
     now = now or timezone.now()
-    claimed: dict[str, list[int]] = {"leads": [], "staff": []}
+    escalated: dict[str, list[int]] = {"leads": [], "staff": []}
     pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING)
-    for key, field, age in (
+    for audience, field, age in (
         ("leads", "leads_reminded_at", timedelta(days=7)),
         ("staff", "staff_alerted_at", timedelta(days=14)),
     ):
         due = pending.filter(**{f"{field}__isnull": True, "created_at__lte": now - age})
-        for request_id in due.values_list("pk", flat=True):
-            won = JoinRequest.objects.filter(
-                pk=request_id, status=JoinRequestStatus.PENDING, **{f"{field}__isnull": True}
-            ).update(**{field: now})
-            if won:
-                claimed[key].append(request_id)
-    return claimed
+        for join_request in due.select_related("community").order_by("created_at", "pk"):
+            with transaction.atomic():
+                won = JoinRequest.objects.filter(
+                    pk=join_request.pk,
+                    status=JoinRequestStatus.PENDING,
+                    **{f"{field}__isnull": True},
+                ).update(**{field: now})
+                if won:
+                    emails.notify_join_request_escalation(join_request, audience)
+                    escalated[audience].append(join_request.pk)
+    return escalated

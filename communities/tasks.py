@@ -1,68 +1,14 @@
-"""Thin, idempotent Celery tasks: they take ids, load fresh rows and call the e-mail layer,
-which sends each message at most once (see aimq_portal.mail)."""
-
-from smtplib import SMTPException
+"""Thin, idempotent Celery tasks: they call a service that does the work once, whatever runs
+twice. E-mails are not sent here: the services write them to the outbox (notifications)."""
 
 from celery import shared_task
 
-RETRY = {
-    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 60 * 60,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+from notifications.tasks import PortalTask
 
 
-@shared_task(**RETRY)
-def notify_join_request_submitted(join_request_id: int) -> int:
-    from communities import emails
-
-    return emails.send_join_request_submitted(join_request_id)
-
-
-@shared_task(**RETRY)
-def notify_join_request_decided(join_request_id: int) -> int:
-    from communities import emails
-
-    return emails.send_join_request_decided(join_request_id)
-
-
-@shared_task(**RETRY)
-def notify_member_removed(decision_id: int) -> int:
-    from communities import emails
-
-    return emails.send_member_removed(decision_id)
-
-
-@shared_task(**RETRY)
-def notify_seat_freed(community_id: int) -> int:
-    from communities import emails
-
-    return emails.send_seat_freed(community_id)
-
-
-@shared_task(**RETRY)
-def notify_community_without_lead(decision_id: int) -> int:
-    from communities import emails
-
-    return emails.send_community_without_lead(decision_id)
-
-
-@shared_task(**RETRY)
-def notify_join_request_escalation(join_request_id: int, audience: str) -> int:
-    from communities import emails
-
-    return emails.send_join_request_escalation(join_request_id, audience)
-
-
-@shared_task
+@shared_task(base=PortalTask)
 def sweep_undecided_join_requests() -> dict:
-    """Daily: claims requests undecided for 7 days (leads) or 14 days (staff), then sends."""
-    from communities.services import claim_join_request_escalations
+    """Daily: requests undecided for 7 days (leads reminded) or 14 days (staff told)."""
+    from communities.services import join_requests_escalate_undecided
 
-    claimed = claim_join_request_escalations()
-    for audience, request_ids in claimed.items():
-        for request_id in request_ids:
-            notify_join_request_escalation.delay(request_id, audience)
-    return claimed
+    return join_requests_escalate_undecided()

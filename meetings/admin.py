@@ -6,7 +6,7 @@ stay editable (the model's validators check links and documents)."""
 from django.contrib import admin
 from django.db import models
 
-from meetings.models import FollowUp, FollowUpDocument, Meeting, Reminder, Rsvp
+from meetings.models import FollowUp, FollowUpDocument, Meeting, MeetingReminder, Rsvp
 
 # The portal's links are https only: no "http://" added to a bare address.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -58,14 +58,15 @@ class MeetingAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff
 
 
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["meeting", "member", "offset_minutes", "for_starts_at", "claimed_at", "sent_at"]
+@admin.register(MeetingReminder)
+class MeetingReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Which reminders went out, to how many members; each message is in the outbox."""
+
+    list_display = ["meeting", "offset_minutes", "for_starts_at", "recipients", "created_at"]
     fields = list_display
     readonly_fields = list_display
-    list_select_related = ["meeting", "member"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["meeting__title", "member__email"]
+    list_select_related = ["meeting"]
+    search_fields = ["meeting__title"]
 
 
 class FollowUpDocumentInline(admin.TabularInline):

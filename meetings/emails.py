@@ -1,161 +1,239 @@
-"""The e-mails about meetings: invitations, updates, cancellations and reminders, each in the
-recipient's language with the meeting's .ics attached where a calendar should change.
+"""The e-mails about meetings: invitations, updates, cancellations, reminders and a lead's
+"please answer", each in the recipient's language, with the meeting's .ics attached where a
+calendar should change.
 
-Each function takes ids, loads fresh rows and sends through ``aimq_portal.mail.send_once`` with
-a key naming the event and the recipient, so a task that runs twice sends nothing twice. Each
-returns the number of messages actually sent."""
+The ``notify_*`` functions are called by the services inside their transaction and write the
+messages to the outbox (``notifications``). The builders below turn them into e-mails when the
+relay sends them, from fresh rows: a notice overtaken by a later change of the meeting, or a
+reminder of a meeting cancelled, moved or declined meanwhile, is skipped. Reminders are built a
+batch at a time (thousands can fall due at once), in a fixed number of queries per batch."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from aimq_portal.mail import absolute_url, build_email, language_of, send_once
-from aimq_portal.models import EmailDelivery
 from communities.models import Membership
 from meetings import ics
-from meetings.models import Meeting, Reminder, Rsvp, RsvpResponse
+from meetings.models import Meeting, Rsvp, RsvpResponse
 from members.models import User
+from notifications.models import OutboxMessage
+from notifications.registry import Skip, batch_message_kind, message_kind
+from notifications.rendering import absolute_url, render_for
+from notifications.services import outbox_enqueue
 
-TEMPLATES = "meetings/"
+NOTICE = "meetings.notice"
+REMINDER = "meetings.reminder"
+ANSWER_REQUEST = "meetings.answer_request"
+
 NOTICE_TEMPLATES = {
-    "scheduled": "meeting_scheduled",
-    "updated": "meeting_updated",
-    "cancelled": "meeting_cancelled",
+    "scheduled": "meetings/meeting_scheduled",
+    "updated": "meetings/meeting_updated",
+    "cancelled": "meetings/meeting_cancelled",
 }
 
 
 def _members(meeting: Meeting) -> list[User]:
     return list(
-        User.objects.filter(
-            memberships__community_id=meeting.community_id, is_active=True
-        ).order_by("pk")
+        User.objects.filter(memberships__community_id=meeting.community_id, is_active=True)
+        .only("pk", "email")
+        .order_by("pk")
     )
 
 
-def _build(*, recipient: User, template: str, context: dict, meeting: Meeting | None = None):
-    def build():
-        message = build_email(
-            template=TEMPLATES + template,
-            context=context,
-            to=recipient.email,
-            language=language_of(recipient),
-        )
-        if meeting is not None:
-            method = "CANCEL" if meeting.is_cancelled else "REQUEST"
-            # Recipients are the community's members: they may see the address and the link.
-            message.attach(
-                "meeting.ics",
-                ics.meeting_calendar(meeting, include_private=True),
-                f"text/calendar; method={method}; charset=UTF-8",
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+# Written by the services, in their transaction
+
+
+def notify_meeting_changed(meeting: Meeting, kind: str) -> None:
+    """The invitation, update or cancellation of the meeting as it is now (its ``sequence``),
+    to the community's members."""
+    outbox_enqueue(
+        kind=NOTICE,
+        key=f"meeting:{meeting.pk}:seq:{meeting.sequence}:{kind}",
+        recipients=_members(meeting),
+        params={"meeting": meeting.pk, "sequence": meeting.sequence, "notice": kind},
+    )
+
+
+def notify_reminder(meeting: Meeting, *, offset_minutes: int, recipients: Iterable) -> int:
+    """The reminder ``offset_minutes`` before the meeting's current start. The sweep that
+    writes it kicks the relay once, when it is done."""
+    return outbox_enqueue(
+        kind=REMINDER,
+        key=f"meeting:{meeting.pk}:reminder:{offset_minutes}:{_stamp(meeting.starts_at)}",
+        recipients=recipients,
+        params={
+            "meeting": meeting.pk,
+            "offset_minutes": offset_minutes,
+            "for_starts_at": meeting.starts_at.isoformat(),
+        },
+        kick=False,
+    )
+
+
+def notify_answer_requested(meeting: Meeting, *, members: Iterable, day: str) -> int:
+    """A lead asks those who have not answered to answer: once per member and day."""
+    return outbox_enqueue(
+        kind=ANSWER_REQUEST,
+        key=f"meeting:{meeting.pk}:answer-request:{day}",
+        recipients=members,
+        params={"meeting": meeting.pk},
+    )
+
+
+# Built by the relay, when sent
+
+
+def _with_calendar(email, meeting: Meeting):
+    if isinstance(email, Skip):
+        return email
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    # Recipients are the community's members: they may see the address and the link.
+    email.attach(
+        "meeting.ics",
+        ics.meeting_calendar(meeting, include_private=True),
+        f"text/calendar; method={method}; charset=UTF-8",
+    )
+    return email
+
+
+def _meetings_of(messages: list[OutboxMessage]) -> dict[int, Meeting]:
+    ids = {message.params["meeting"] for message in messages}
+    return Meeting.objects.select_related("community").in_bulk(ids)
+
+
+def _answers_of(messages: list[OutboxMessage]) -> dict[tuple[int, int], Rsvp]:
+    meeting_ids = {message.params["meeting"] for message in messages}
+    member_ids = {message.recipient_id for message in messages if message.recipient_id}
+    answers = Rsvp.objects.filter(meeting_id__in=meeting_ids, member_id__in=member_ids)
+    return {(answer.meeting_id, answer.member_id): answer for answer in answers}
+
+
+def _memberships_of(messages: list[OutboxMessage], meetings: dict[int, Meeting]) -> set:
+    community_ids = {meeting.community_id for meeting in meetings.values()}
+    member_ids = {message.recipient_id for message in messages if message.recipient_id}
+    return set(
+        Membership.objects.filter(
+            community_id__in=community_ids, member_id__in=member_ids
+        ).values_list("community_id", "member_id")
+    )
+
+
+@batch_message_kind(NOTICE)
+def build_notices(messages: list[OutboxMessage]) -> dict:
+    meetings = _meetings_of(messages)
+    answers = _answers_of(messages)
+    built = {}
+    for message in messages:
+        meeting = meetings.get(message.params["meeting"])
+        notice = message.params["notice"]
+        if meeting is None:
+            built[message.pk] = Skip("the meeting is gone")
+        elif meeting.sequence != message.params["sequence"]:
+            # A cancellation raises the sequence too: an invitation overtaken by it goes here.
+            built[message.pk] = Skip("a later change of the meeting was sent instead")
+        else:
+            email = render_for(
+                message,
+                template=NOTICE_TEMPLATES[notice],
+                context={
+                    "meeting": meeting,
+                    "community": meeting.community,
+                    "rsvp": answers.get((meeting.pk, message.recipient_id)),
+                    "community_url": absolute_url("communities:detail", meeting.community.slug),
+                    "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+                },
             )
-        return message
+            built[message.pk] = _with_calendar(email, meeting)
+    return built
 
-    return build
+
+def _reminder_skip_reason(
+    message: OutboxMessage, meeting: Meeting | None, is_member: bool, answer: Rsvp | None
+) -> str:
+    """Why a claimed reminder must not go out any more; empty when it must."""
+    if meeting is None:
+        return "the meeting is gone"
+    if meeting.is_cancelled:
+        return "the meeting was cancelled"
+    if meeting.starts_at != datetime.fromisoformat(message.params["for_starts_at"]):
+        return "the meeting was moved: its new time has its own reminders"
+    if timezone.now() >= meeting.starts_at:
+        return "the meeting has started"
+    if not is_member:
+        return "the recipient left the community"
+    if answer is not None and answer.response == RsvpResponse.DECLINED:
+        return "the recipient declined"
+    return ""
 
 
-def send_meeting_notice(meeting_id: int, sequence: int, kind: str) -> int:
-    """The invitation, update or cancellation of revision ``sequence`` of a meeting. A notice
-    overtaken by a later change is not sent: the later one carries the meeting as it is."""
-    meeting = Meeting.objects.select_related("community").get(pk=meeting_id)
-    if meeting.sequence != sequence:
-        return 0
-    if kind != "cancelled" and meeting.is_cancelled:
-        return 0
-    answers = {rsvp.member_id: rsvp for rsvp in Rsvp.objects.filter(meeting=meeting)}
-    community_url = absolute_url("communities:detail", meeting.community.slug)
-    meeting_url = absolute_url("meetings:detail", meeting.pk)
-    sent = 0
-    for recipient in _members(meeting):
-        context = {
+@batch_message_kind(REMINDER)
+def build_reminders(messages: list[OutboxMessage]) -> dict:
+    meetings = _meetings_of(messages)
+    answers = _answers_of(messages)
+    memberships = _memberships_of(messages, meetings)
+    community_urls: dict[int, str] = {}
+    built = {}
+    for message in messages:
+        meeting = meetings.get(message.params["meeting"])
+        answer = answers.get((message.params["meeting"], message.recipient_id))
+        is_member = meeting is not None and (meeting.community_id, message.recipient_id) in (
+            memberships
+        )
+        reason = _reminder_skip_reason(message, meeting, is_member, answer)
+        if reason:
+            built[message.pk] = Skip(reason)
+            continue
+        response = answer.response if answer else ""
+        if meeting.community_id not in community_urls:
+            community_urls[meeting.community_id] = absolute_url(
+                "communities:detail", meeting.community.slug
+            )
+        built[message.pk] = render_for(
+            message,
+            template="meetings/meeting_reminder",
+            context={
+                "meeting": meeting,
+                "community": meeting.community,
+                "rsvp": answer,
+                # What the answer needs: the address to come in person, the link to join
+                # online, both while a hybrid meeting awaits an answer.
+                "show_place": meeting.has_room and response in ("", RsvpResponse.IN_PERSON),
+                "show_link": meeting.is_online and response in ("", RsvpResponse.ONLINE),
+                "days_before": message.params["offset_minutes"] // (24 * 60),
+                "community_url": community_urls[meeting.community_id],
+                "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+            },
+        )
+    return built
+
+
+@message_kind(ANSWER_REQUEST)
+def build_answer_request(message: OutboxMessage):
+    meeting = (
+        Meeting.objects.select_related("community").filter(pk=message.params["meeting"]).first()
+    )
+    if meeting is None or meeting.is_cancelled or timezone.now() >= meeting.starts_at:
+        return Skip("the meeting was cancelled or has started")
+    member_id = message.recipient_id
+    if not Membership.objects.filter(
+        community_id=meeting.community_id, member_id=member_id
+    ).exists():
+        return Skip("the recipient left the community")
+    if Rsvp.objects.filter(meeting=meeting, member_id=member_id).exists():
+        return Skip("the recipient answered meanwhile")
+    return render_for(
+        message,
+        template="meetings/meeting_answer_request",
+        context={
             "meeting": meeting,
             "community": meeting.community,
-            "recipient": recipient,
-            "rsvp": answers.get(recipient.pk),
-            "community_url": community_url,
-            "meeting_page_url": meeting_url,
-        }
-        sent += send_once(
-            key=f"meeting:{meeting.pk}:seq:{sequence}:{kind}:to:{recipient.pk}",
-            recipient=recipient.email,
-            build=_build(
-                recipient=recipient,
-                template=NOTICE_TEMPLATES[kind],
-                context=context,
-                meeting=meeting,
-            ),
-        )
-    return sent
-
-
-def _reminder_still_wanted(reminder: Reminder) -> bool:
-    meeting = reminder.meeting
-    if meeting.is_cancelled or meeting.starts_at != reminder.for_starts_at:
-        return False  # cancelled, or moved: the new time has its own reminders
-    if timezone.now() >= meeting.starts_at or not reminder.member.is_active:
-        return False
-    if not Membership.objects.filter(
-        community_id=meeting.community_id, member_id=reminder.member_id
-    ).exists():
-        return False
-    return not Rsvp.objects.filter(
-        meeting=meeting, member_id=reminder.member_id, response=RsvpResponse.DECLINED
-    ).exists()
-
-
-def send_reminder(reminder_id: int) -> int:
-    reminder = Reminder.objects.select_related("meeting__community", "member").get(pk=reminder_id)
-    if reminder.sent_at is not None or not _reminder_still_wanted(reminder):
-        return 0
-    meeting, member = reminder.meeting, reminder.member
-    rsvp = Rsvp.objects.filter(meeting=meeting, member=member).first()
-    response = rsvp.response if rsvp else ""
-    # What the member's answer needs: the address to come in person, the link to join online,
-    # both while a hybrid meeting awaits their answer.
-    show_place = meeting.has_room and response in ("", RsvpResponse.IN_PERSON)
-    show_link = meeting.is_online and response in ("", RsvpResponse.ONLINE)
-    context = {
-        "meeting": meeting,
-        "community": meeting.community,
-        "recipient": member,
-        "rsvp": rsvp,
-        "show_place": show_place,
-        "show_link": show_link,
-        "days_before": reminder.offset_minutes // (24 * 60),
-        "community_url": absolute_url("communities:detail", meeting.community.slug),
-        "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
-    }
-    key = f"meeting-reminder:{reminder.pk}"
-    sent = send_once(
-        key=key,
-        recipient=member.email,
-        build=_build(recipient=member, template="meeting_reminder", context=context),
-    )
-    if sent or EmailDelivery.objects.filter(key=key, sent_at__isnull=False).exists():
-        Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=timezone.now())
-    return int(sent)
-
-
-def send_answer_request(meeting_id: int, member_id: int, day: str) -> int:
-    """A lead's "please answer" to a member who has not, at most once per meeting, member and
-    day; nothing if the member answered or left meanwhile, or the meeting closed."""
-    meeting = Meeting.objects.select_related("community").get(pk=meeting_id)
-    member = User.objects.filter(pk=member_id, is_active=True).first()
-    if member is None or meeting.is_cancelled or timezone.now() >= meeting.starts_at:
-        return 0
-    if not Membership.objects.filter(community_id=meeting.community_id, member=member).exists():
-        return 0
-    if Rsvp.objects.filter(meeting=meeting, member=member).exists():
-        return 0
-    context = {
-        "meeting": meeting,
-        "community": meeting.community,
-        "recipient": member,
-        "show_place": meeting.has_room,
-        "show_link": meeting.is_online,
-        "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
-    }
-    return int(
-        send_once(
-            key=f"meeting:{meeting.pk}:answer-request:{day}:to:{member.pk}",
-            recipient=member.email,
-            build=_build(recipient=member, template="meeting_answer_request", context=context),
-        )
+            "show_place": meeting.has_room,
+            "show_link": meeting.is_online,
+            "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+        },
     )

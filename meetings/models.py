@@ -220,27 +220,21 @@ class Rsvp(models.Model):
         return f"{self.member} – {self.meeting}: {self.get_response_display()}"
 
 
-class Reminder(models.Model):
-    """One reminder e-mail of one meeting to one member for one offset.
+class MeetingReminder(models.Model):
+    """That the reminder of a meeting, ``offset_minutes`` before the start ``for_starts_at``,
+    was written to the outbox for the community's members of that moment.
 
-    The unique constraint is the exactly-once: whoever runs the sweep, the row exists once.
-    ``for_starts_at`` is the start the reminder was computed for: a moved meeting gets new rows
-    and is reminded again for its new time."""
+    Unique, so whatever runs the sweep (two beats at once) writes each reminder once; the outbox
+    then sends each member's message once. A moved meeting has a new start, hence new reminders.
+    """
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("meeting")
     )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="meeting_reminders",
-        verbose_name=_("member"),
-    )
     offset_minutes = models.PositiveIntegerField(_("minutes before the start"))
     for_starts_at = models.DateTimeField(_("for the start at"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("members reminded"), default=0)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -248,13 +242,13 @@ class Reminder(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "member", "offset_minutes", "for_starts_at"],
-                name="one_reminder_per_meeting_member_offset_and_start",
+                fields=["meeting", "offset_minutes", "for_starts_at"],
+                name="one_reminder_per_meeting_offset_and_start",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting} → {self.member} ({self.offset_minutes} min)"
+        return f"{self.meeting} ({self.offset_minutes} min)"
 
 
 class AttendanceMode(models.TextChoices):

@@ -2,8 +2,8 @@
 
 In-person seats are a count that must hold under concurrency: ``rsvp_set`` (and any change of
 the seat limit) starts by locking the meeting's row (``SELECT ... FOR UPDATE``), then recounts.
-E-mails are enqueued with ``transaction.on_commit`` and sent at most once (see
-aimq_portal.mail.send_once)."""
+E-mails are written to the outbox in the same transaction as the change they tell of (see
+meetings.emails and notifications)."""
 
 import re
 from dataclasses import dataclass
@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Membership
+from communities.models import Community
 from communities.permissions import is_member
-from meetings import permissions, tasks
+from meetings import emails, permissions
 from meetings.models import (
     Attendance,
     AttendanceMode,
@@ -29,12 +28,13 @@ from meetings.models import (
     FollowUpDocument,
     Meeting,
     MeetingFormat,
-    Reminder,
+    MeetingReminder,
     Rsvp,
     RsvpResponse,
     new_calendar_token,
 )
 from members.models import User
+from notifications.services import kick_after_commit
 
 LOCAL_ZONE = ZoneInfo("America/Montreal")
 DEFAULT_REMINDER_OFFSETS = [timedelta(days=7), timedelta(days=1)]
@@ -43,9 +43,6 @@ DEFAULT_REMINDER_OFFSETS = [timedelta(days=7), timedelta(days=1)]
 # would arrive days late (meeting scheduled 2 days ahead, member who joined after the offset,
 # beat down for a weekend) and say something untrue, so it is skipped rather than caught up.
 REMINDER_GRACE = timedelta(hours=12)
-# A reminder claimed by a sweep but still unsent after this long is handed to a new task (the
-# first one was lost with its worker); send_once still guarantees a single e-mail.
-REMINDER_RECLAIM_AFTER = timedelta(hours=1)
 
 ALLOWED_AGENDA_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4"}
 
@@ -76,10 +73,6 @@ class RoomFull(ValidationError):
 
 class MeetingClosed(ValidationError):
     """The meeting is cancelled or has started: answers can no longer change."""
-
-
-def _after_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:
@@ -142,7 +135,7 @@ def meeting_schedule(
     _validate(meeting)
     with transaction.atomic():
         meeting.save()
-        _after_commit(tasks.notify_meeting_changed, meeting.pk, meeting.sequence, "scheduled")
+        emails.notify_meeting_changed(meeting, "scheduled")
     return meeting
 
 
@@ -199,7 +192,7 @@ def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
             meeting.sequence += 1
         meeting.save()
         if changed & set(NOTIFY_FIELDS):
-            _after_commit(tasks.notify_meeting_changed, meeting.pk, meeting.sequence, "updated")
+            emails.notify_meeting_changed(meeting, "updated")
     return meeting
 
 
@@ -213,7 +206,7 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: User) -> Meeting:
         meeting.cancelled_at = timezone.now()
         meeting.sequence += 1
         meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
-        _after_commit(tasks.notify_meeting_changed, meeting.pk, meeting.sequence, "cancelled")
+        emails.notify_meeting_changed(meeting, "cancelled")
     return meeting
 
 
@@ -411,59 +404,69 @@ def _due_now(now: datetime) -> list[_Due]:
     return due
 
 
-def reminders_send_due(*, now: datetime | None = None) -> list[int]:
-    """Creates and claims the reminders due at ``now``, and enqueues one sending task each.
+def reminders_enqueue_due(*, now: datetime | None = None) -> int:
+    """Writes to the outbox the reminders due at ``now``; returns how many messages it wrote.
 
     A reminder goes to each member of the meeting's community who has not declined and who
-    was already a member when it fell due. The Reminder row is unique per meeting, member,
-    offset and start; the conditional UPDATE on ``claimed_at`` makes exactly one sweep enqueue
-    it, whatever runs at the same time. Returns the ids of the reminders claimed."""
+    was already a member when it fell due. Each reminder (meeting, offset, start) is written
+    once: its ``MeetingReminder`` row is unique, created in the same transaction as its
+    messages, so two sweeps at once write it once, and a sweep with nothing new to write reads
+    two small queries. Whether each message is still true when it is sent (the member declined
+    meanwhile, the meeting moved or was cancelled) is the builder's check (meetings.emails)."""
     now = now or timezone.now()
-    claimed_ids: list[int] = []
-    for item in _due_now(now):
-        meeting = item.meeting
+    due = _due_now(now)
+    if not due:
+        return 0
+    written = set(
+        MeetingReminder.objects.filter(
+            meeting_id__in={item.meeting.pk for item in due}
+        ).values_list("meeting_id", "offset_minutes", "for_starts_at")
+    )
+    total = 0
+    for item in due:
+        offset_minutes = int(item.offset.total_seconds() // 60)
+        if (item.meeting.pk, offset_minutes, item.meeting.starts_at) not in written:
+            total += _reminder_write(item, offset_minutes)
+    if total:
+        kick_after_commit()
+    return total
+
+
+def _reminder_write(item: _Due, offset_minutes: int) -> int:
+    meeting = item.meeting
+    with transaction.atomic():
+        try:
+            # A savepoint: the other sweep's row makes this one fail alone.
+            with transaction.atomic():
+                reminder = MeetingReminder.objects.create(
+                    meeting=meeting, offset_minutes=offset_minutes, for_starts_at=meeting.starts_at
+                )
+        except IntegrityError:
+            return 0  # another sweep wrote it
         declined = Rsvp.objects.filter(meeting=meeting, response=RsvpResponse.DECLINED).values_list(
             "member_id", flat=True
         )
-        member_ids = (
-            Membership.objects.filter(
-                community_id=meeting.community_id,
-                joined_at__lte=item.due_at,
-                member__is_active=True,
+        recipients = (
+            User.objects.filter(
+                memberships__community_id=meeting.community_id,
+                memberships__joined_at__lte=item.due_at,
+                is_active=True,
             )
-            .exclude(member_id__in=declined)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
+            .exclude(pk__in=declined)
+            .only("pk", "email")
+            .order_by("pk")
         )
-        offset_minutes = int(item.offset.total_seconds() // 60)
-        for member_id in member_ids:
-            reminder, _created = Reminder.objects.get_or_create(
-                meeting=meeting,
-                member_id=member_id,
-                offset_minutes=offset_minutes,
-                for_starts_at=meeting.starts_at,
-            )
-            if reminder.sent_at is not None:
-                continue
-            with transaction.atomic():
-                # The claim: one conditional UPDATE, so only one sweep enqueues the reminder.
-                claimed = (
-                    Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True)
-                    .filter(
-                        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_RECLAIM_AFTER)
-                    )
-                    .update(claimed_at=now)
-                )
-                if claimed:
-                    claimed_ids.append(reminder.pk)
-                    _after_commit(tasks.send_meeting_reminder, reminder.pk)
-    return claimed_ids
+        reminder.recipients = emails.notify_reminder(
+            meeting, offset_minutes=offset_minutes, recipients=recipients
+        )
+        reminder.save(update_fields=["recipients"])
+    return reminder.recipients
 
 
 def remind_unanswered(*, meeting: Meeting, by: User) -> int:
     """E-mails the community's members who have not answered, asking them to. One e-mail per
-    meeting, member and day (``send_once``'s key), so a second click the same day sends
-    nothing twice. Returns how many members are asked."""
+    meeting, member and day (the outbox key), so a second click the same day sends nothing
+    twice. Returns how many members are asked."""
     if not permissions.can_manage_meetings(by, meeting.community):
         raise PermissionDenied
     if meeting.is_cancelled:
@@ -473,14 +476,13 @@ def remind_unanswered(*, meeting: Meeting, by: User) -> int:
             _("This meeting has started: answers can no longer change."), code="started"
         )
     answered = Rsvp.objects.filter(meeting=meeting).values_list("member_id", flat=True)
-    member_ids = list(
-        Membership.objects.filter(community_id=meeting.community_id, member__is_active=True)
-        .exclude(member_id__in=answered)
-        .order_by("member_id")
-        .values_list("member_id", flat=True)
+    members = list(
+        User.objects.filter(memberships__community_id=meeting.community_id, is_active=True)
+        .exclude(pk__in=answered)
+        .only("pk", "email")
+        .order_by("pk")
     )
     day = timezone.localdate(timezone.now(), LOCAL_ZONE).isoformat()
     with transaction.atomic():
-        for member_id in member_ids:
-            _after_commit(tasks.ask_for_answer, meeting.pk, member_id, day)
-    return len(member_ids)
+        emails.notify_answer_requested(meeting, members=members, day=day)
+    return len(members)

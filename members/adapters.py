@@ -1,6 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
+
+from notifications.services import outbox_enqueue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +19,39 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's messages (confirmation, password reset…) are rendered now, in the
+        visitor's language, then go out through the outbox like every other e-mail: a mail
+        server or broker that is down delays them, it never fails the visitor's page. This is
+        allauth's own send_mail with the last step (``msg.send()``) replaced."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        html = next(
+            (
+                body
+                for body, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        user = context.get("user")
+        outbox_enqueue_rendered(
+            to=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            recipient_id=user.pk if isinstance(user, get_user_model()) and user.pk else None,
+        )
 
     def is_safe_url(self, url: str) -> bool:
         # allauth reads `next` with urlparse, which raises on a malformed address ("a://[" opens

@@ -1,17 +1,14 @@
 """What the member pages read, each in a fixed number of queries."""
 
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q
 from django.utils import timezone
 
-from aimq_portal.models import EmailDelivery
 from communities.models import Decision, JoinRequest, JoinRequestStatus, Membership
-from meetings.models import Attendance, CalendarFeedToken, Reminder, Rsvp
+from meetings.models import Attendance, CalendarFeedToken, Meeting, Rsvp
 from members.models import User
+from notifications.selectors import messages_sent_to
 
 
 def _choice(value: str, label: str) -> dict[str, str]:
@@ -41,13 +38,15 @@ def member_data_export(*, user: User) -> dict[str, Any]:
     decisions = Decision.objects.filter(subject=user).select_related("community")
     answers = Rsvp.objects.filter(member=user).select_related("meeting__community")
     attendance = Attendance.objects.filter(member=user).select_related("meeting__community")
-    reminders = Reminder.objects.filter(member=user, sent_at__isnull=False).select_related(
-        "meeting__community"
-    )
-    deliveries = EmailDelivery.objects.filter(
-        reduce(or_, [Q(recipient__iexact=address) for address in addresses]),
-        sent_at__isnull=False,
-    )
+    deliveries = list(messages_sent_to(user_id=user.pk, addresses=addresses))
+    reminder_meetings = Meeting.objects.filter(
+        pk__in=[
+            delivery.params["meeting"]
+            for delivery in deliveries
+            if delivery.kind == "meetings.reminder"
+        ]
+    ).select_related("community")
+    reminder_meetings = {meeting.pk: meeting for meeting in reminder_meetings}
     feed = CalendarFeedToken.objects.filter(member=user).only("created_at").first()
 
     return {
@@ -128,12 +127,17 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             for record in attendance.order_by("meeting__starts_at", "pk")
         ],
         "meeting_reminders": [
-            {"meeting": _meeting(reminder.meeting), "sent_at": reminder.sent_at}
-            for reminder in reminders.order_by("sent_at", "pk")
+            {
+                "meeting": _meeting(reminder_meetings[delivery.params["meeting"]]),
+                "sent_at": delivery.sent_at,
+            }
+            for delivery in deliveries
+            if delivery.kind == "meetings.reminder"
+            and delivery.params.get("meeting") in reminder_meetings
         ],
         "emails_sent": [
-            {"to": delivery.recipient, "subject": delivery.subject, "sent_at": delivery.sent_at}
-            for delivery in deliveries.order_by("sent_at", "pk")
+            {"to": delivery.to_email, "subject": delivery.subject, "sent_at": delivery.sent_at}
+            for delivery in deliveries
         ],
         "calendar_feed": {
             "exists": feed is not None,

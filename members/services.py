@@ -1,21 +1,19 @@
 """Every change with business meaning to a member's account: profile, consent, closure."""
 
-from functools import reduce
 from importlib import import_module
-from operator import or_
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from aimq_portal.models import EmailDelivery
 from communities import services as community_services
 from communities.models import JoinRequest, JoinRequestStatus, Membership
 from meetings.models import CalendarFeedToken, Meeting, Rsvp
 from members.models import Language, User
+from notifications.models import OutboxMessage
+from notifications.services import messages_forget_address
 
 PROFILE_FIELDS = (
     "first_name",
@@ -119,13 +117,10 @@ def account_close(*, user: User) -> User:
         CalendarFeedToken.objects.filter(member=user).delete()
         EmailAddress.objects.filter(user=user).delete()
         anonymous_address = closed_account_email(user)
-        # The e-mail ledger keeps which messages went out (so none is sent twice), not to whom.
-        to_member = reduce(or_, [Q(recipient__iexact=address) for address in addresses])
-        EmailDelivery.objects.filter(to_member).update(recipient=anonymous_address, last_error="")
+        # The outbox keeps which messages went out (so none is sent twice), not to whom.
+        messages_forget_address(user_id=user.pk, addresses=addresses, replacement=anonymous_address)
         # Messages to leads named the requester in their subject ("X asks to join ...").
-        submitted = _submitted_messages_about(user)
-        if submitted is not None:
-            EmailDelivery.objects.filter(submitted).exclude(subject="").update(subject="")
+        _submitted_messages_about(user).exclude(subject="").update(subject="")
 
         for field, value in _CLEARED_PROFILE.items():
             setattr(user, field, value)
@@ -166,12 +161,12 @@ def _clear_personal_data_in_history(user: User) -> None:
     Rsvp.objects.filter(member=user).exclude(dietary_needs="").update(dietary_needs="")
 
 
-def _submitted_messages_about(user: User) -> Q | None:
-    """The "asks to join" messages about the member's join requests, whose keys are
-    ``join-request:<id>:submitted:to:<recipient>`` (see communities.emails)."""
-    ids = JoinRequest.objects.filter(member=user).values_list("pk", flat=True)
-    keys = [Q(key__startswith=f"join-request:{pk}:submitted:") for pk in ids]
-    return reduce(or_, keys) if keys else None
+def _submitted_messages_about(user: User):
+    """The "asks to join" messages about the member's join requests (see communities.emails)."""
+    ids = list(JoinRequest.objects.filter(member=user).values_list("pk", flat=True))
+    return OutboxMessage.objects.filter(
+        kind="communities.join_request_submitted", params__join_request__in=ids
+    )
 
 
 def _delete_sessions(user: User) -> None:

@@ -29,10 +29,11 @@ from meetings.models import (
     FollowUp,
     FollowUpDocument,
     Meeting,
-    Reminder,
+    MeetingReminder,
     Rsvp,
 )
 from members.models import User
+from notifications.models import OutboxMessage
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -78,7 +79,8 @@ class World:
     member_token: str
     member_of_other_token: str
     decision: Decision
-    reminder: Reminder
+    reminder: MeetingReminder
+    outbox_message: OutboxMessage
     group: Group
     confirmation_key: str
     reset_uidb36: str
@@ -229,11 +231,19 @@ def build_world() -> World:
     )
     RsvpFactory(meeting=b_hybrid, member=member_of_other, response="online")
     Attendance.objects.create(meeting=a_past, member=member, mode="in_person", recorded_by=lead)
-    reminder = Reminder.objects.create(
-        meeting=a_hybrid,
-        member=member,
-        offset_minutes=7 * 24 * 60,
-        for_starts_at=a_hybrid.starts_at,
+    reminder = MeetingReminder.objects.create(
+        meeting=a_hybrid, offset_minutes=24 * 60, for_starts_at=a_hybrid.starts_at
+    )
+    # What building the world wrote to the outbox went out long ago: the tests that send
+    # e-mails see only what their own event writes.
+    OutboxMessage.objects.filter(status="pending").update(status="sent", sent_at=timezone.now())
+    outbox_message = OutboxMessage.objects.create(
+        key="matrix:message",
+        kind="legacy",
+        to_email=member.email,
+        recipient=member,
+        status="sent",
+        sent_at=timezone.now(),
     )
     member_token = CalendarFeedToken.objects.create(member=member).token
     member_of_other_token = CalendarFeedToken.objects.create(member=member_of_other).token
@@ -271,6 +281,7 @@ def build_world() -> World:
         member_of_other_token=member_of_other_token,
         decision=decision,
         reminder=reminder,
+        outbox_message=outbox_message,
         group=Group.objects.create(name="Éditeurs"),
         confirmation_key=EmailConfirmationHMAC(unverified).key,
         reset_uidb36=user_pk_to_url_str(member),
@@ -954,7 +965,17 @@ ADMIN_MODELS: dict[str, dict] = {
     "communities_decision": {"object": lambda world: world.decision.pk, "add": 403, "delete": 403},
     # Meetings are scheduled and cancelled from the portal (which e-mails the members).
     "meetings_meeting": {"object": lambda world: world.a_hybrid.pk, "add": 403, "delete": 403},
-    "meetings_reminder": {"object": lambda world: world.reminder.pk, "add": 403, "delete": 403},
+    "meetings_meetingreminder": {
+        "object": lambda world: world.reminder.pk,
+        "add": 403,
+        "delete": 403,
+    },
+    # The outbox is written by the services only; staff read it and resend failed messages.
+    "notifications_outboxmessage": {
+        "object": lambda world: world.outbox_message.pk,
+        "add": 403,
+        "delete": 403,
+    },
     "meetings_followup": {"object": lambda world: world.a_past.followup.pk, "add": 403},
 }
 
@@ -1001,7 +1022,14 @@ def _admin_entries() -> list[Entry]:
                 kwargs=lambda world, label=label: {"app_label": label},
                 label=label,
             )
-            for label in ("auth", "account", "members", "communities", "meetings")
+            for label in (
+                "auth",
+                "account",
+                "members",
+                "communities",
+                "meetings",
+                "notifications",
+            )
         ],
         Entry(
             "admin:auth_user_password_change",

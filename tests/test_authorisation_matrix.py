@@ -353,7 +353,7 @@ def test_reminders_go_to_as_members_only(world, run_tasks):
     due_at = reminder_due_at(world.a_hybrid.starts_at, timedelta(days=7))
 
     with time_machine.travel(due_at + timedelta(minutes=1), tick=False), run_tasks():
-        meeting_services.reminders_send_due()
+        meeting_services.reminders_enqueue_due()
 
     _assert_mails_of_a(world, _a_members(world))
 

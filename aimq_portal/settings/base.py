@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "aimq_portal",
+    "notifications",
     "members",
     "communities",
     "meetings",
@@ -100,6 +101,15 @@ TEMPLATES = [
                 "communities.context_processors.lead_inbox",
             ],
         },
+    },
+    {
+        # E-mail subjects and text bodies are plain text: nothing is HTML-escaped there (an
+        # apostrophe must not arrive as &#x27;). Only notifications.rendering uses it.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "text",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -196,10 +206,14 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 # E-mail: files under var/mail/ by default, so a developer reads what the portal sent.
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 _email_config = env.email_url("EMAIL_URL", default="filemail://")
+# django-environ files `?timeout=` under OPTIONS, which Django's SMTP backend ignores: a mail
+# server that accepts the connection and then says nothing would block a worker for ever.
+_email_timeout = _email_config.pop("OPTIONS", {}).get("TIMEOUT")
 if _email_config["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_BACKEND = _email_config["EMAIL_BACKEND"]
 else:
     vars().update(_email_config)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=_email_timeout or 20)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="AIMQ – Communautés de pratique <portail@example.org>"
 )
@@ -222,13 +236,45 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A Redis that does not answer fails a publish within seconds (see the kick above).
+        "socket_connect_timeout": 2,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs for ever: the soft limit lets the outbox relay release its claims, the hard one
+# kills a task stuck on a silent mail server.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# A member's action kicks the outbox relay after its commit: with the broker down, that kick
+# must fail fast (the beat sends the messages later), not hold the member's page.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+
+# The outbox (notifications.relay): how many messages a relay claims at once, how long a claim
+# holds (longer than any task may live, so only a dead worker's claims run out), how long one
+# relay task sends before handing over, and after how many failed attempts a message is given
+# up (staff can send it again from the admin).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=CELERY_TASK_SOFT_TIME_LIMIT // 2)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+if OUTBOX_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "OUTBOX_LEASE_SECONDS must be longer than CELERY_TASK_TIME_LIMIT: a claim must outlive "
+        "the task that holds it."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: whatever the kicks after each commit did not send (broker down, worker lost).
+    "relay-outbox": {
+        "task": "notifications.tasks.relay_outbox",
+        "schedule": 60.0,
+    },
     # Undecided join requests: leads reminded after 7 days, staff told after 14.
     "sweep-undecided-join-requests": {
         "task": "communities.tasks.sweep_undecided_join_requests",

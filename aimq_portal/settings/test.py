@@ -34,7 +34,8 @@ class _InvalidTemplateVariable(str):
         raise AssertionError(f"Invalid template variable: {other}")
 
 
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")
+for _engine in TEMPLATES:
+    _engine["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")
 
 # Tests do not run collectstatic; autorefresh keeps WhiteNoise from warning, on every test,
 # that STATIC_ROOT does not exist.

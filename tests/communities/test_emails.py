@@ -7,10 +7,12 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
-from aimq_portal.models import EmailDelivery
 from communities import emails, services, tasks
+from notifications.models import OutboxMessage
+from notifications.relay import relay
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -180,50 +182,53 @@ def test_staff_are_told_when_the_last_lead_closes_their_account(run_tasks, commu
     assert lead.first_name not in message.body
 
 
-def test_a_notification_task_run_twice_sends_once(run_tasks, community, lead):
+def test_the_same_event_written_twice_is_sent_once(run_tasks, community, lead):
     join_request = JoinRequestFactory(community=community)
+    with run_tasks():
+        emails.notify_join_request_submitted(join_request)
+        emails.notify_join_request_submitted(join_request)
 
-    assert tasks.notify_join_request_submitted(join_request.pk) == 1
-    assert tasks.notify_join_request_submitted(join_request.pk) == 0
-    assert len(mail.outbox) == 1
+    assert [m.to for m in mail.outbox] == [[lead.email]]
+    assert OutboxMessage.objects.count() == 1
 
 
-def test_a_mail_server_failure_is_retried_without_losing_the_message(community, lead):
-    join_request = JoinRequestFactory(community=community)
+def test_a_mail_server_failure_is_retried_later_without_losing_the_message(
+    run_tasks, community, lead
+):
     with (
         mock.patch(
             "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=SMTPServerDisconnected("down"),
         ),
-        pytest.raises(SMTPServerDisconnected),
+        run_tasks(),
     ):
-        emails.send_join_request_submitted(join_request.pk)
-    delivery = EmailDelivery.objects.get()
-    assert delivery.sent_at is None and delivery.claimed_at is None and delivery.attempts == 1
+        services.join_request_create(
+            community=community, member=UserFactory(), motivation="Motivation."
+        )
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts, mail.outbox) == ("pending", 1, [])
+    assert "down" in message.last_error
 
-    assert emails.send_join_request_submitted(join_request.pk) == 1
-    assert len(mail.outbox) == 1
-    delivery.refresh_from_db()
-    assert delivery.sent_at is not None and delivery.attempts == 2
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        relay()
 
-
-def test_the_task_retries_after_a_mail_server_failure(community, lead):
-    join_request = JoinRequestFactory(community=community)
-    real_send = mail.backends.locmem.EmailBackend.send_messages
-    calls = []
-
-    def fail_once(backend, messages):
-        calls.append(1)
-        if len(calls) == 1:
-            raise SMTPServerDisconnected("down")
-        return real_send(backend, messages)
-
-    # apply() runs the task and its retries in this process, as a worker would.
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_once):
-        tasks.notify_join_request_submitted.apply(args=(join_request.pk,))
-
-    assert len(calls) == 2
     assert [m.to for m in mail.outbox] == [[lead.email]]
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+
+
+def test_a_request_decided_before_its_message_went_out_is_not_announced(community, lead):
+    with transaction.atomic():
+        join_request = services.join_request_create(
+            community=community, member=UserFactory(), motivation="Motivation."
+        )
+    services.join_request_withdraw(join_request=join_request, member=join_request.member)
+
+    relay()
+
+    assert mail.outbox == []
+    message = OutboxMessage.objects.get(kind=emails.SUBMITTED)
+    assert message.status == "skipped" and "withdrawn" in message.skipped_because
 
 
 def test_undecided_requests_nudge_leads_after_7_days_and_staff_after_14(run_tasks, community, lead):
@@ -244,3 +249,37 @@ def test_undecided_requests_nudge_leads_after_7_days_and_staff_after_14(run_task
     assert sorted(m.body.count(f"/demandes/{old.pk}/") for m in to_lead) == [0, 1]
     assert any(f"/demandes/{week_old.pk}/" in m.body for m in to_lead)
     assert len(to_staff) == 1 and f"/demandes/{old.pk}/" in to_staff[0].body
+
+
+def test_subjects_and_text_show_apostrophes_ampersands_and_brackets_as_typed(run_tasks, lead):
+    community = lead.memberships.get().community
+    community.name_fr = "Appels d'offres & <devis>"
+    community.save()
+    requester = UserFactory(first_name="Siobhan", last_name="O'Brien")
+    with run_tasks():
+        services.join_request_create(
+            community=community, member=requester, motivation="Nos « devis » & <gabarits>."
+        )
+
+    (message,) = mail.outbox
+    assert message.subject == "[AIMQ] Siobhan O'Brien demande à adhérer à Appels d'offres & <devis>"
+    assert "Nos « devis » & <gabarits>." in message.body
+    assert "&#x27;" not in message.body + message.subject and "&amp;" not in message.body
+    html = message.alternatives[0][0]
+    assert "O&#x27;Brien" in html and "&lt;gabarits&gt;" in html and "<gabarits>" not in html
+
+
+def test_seats_freed_close_together_make_one_message_to_each_lead(lead):
+    community = lead.memberships.get().community
+    community.capacity = 3
+    community.save()
+    leaving = [MembershipFactory(community=community).member for _ in range(2)]
+    JoinRequestFactory(community=community, member__first_name="Première")
+    for member in leaving:
+        services.membership_leave(community=community, member=member)
+
+    relay()
+
+    (message,) = mail.outbox
+    assert message.to == [lead.email] and "Première" in message.body
+    assert "(1 / 3)" in message.body  # the message tells the seats as they are now

@@ -494,7 +494,7 @@ def test_staff_cannot_add_someone_twice(community, staff):
     assert _codes(error.value) == {"member"}
 
 
-# claim_join_request_escalations
+# join_requests_escalate_undecided
 
 
 def test_escalations_are_claimed_once_at_7_and_14_days(community):
@@ -507,23 +507,23 @@ def test_escalations_are_claimed_once_at_7_and_14_days(community):
         decided = JoinRequestFactory(community=community, status=JoinRequestStatus.DECLINED)
 
     with time_machine.travel(start + timedelta(days=6, hours=23), tick=False):
-        assert services.claim_join_request_escalations() == {"leads": [], "staff": []}
+        assert services.join_requests_escalate_undecided() == {"leads": [], "staff": []}
 
     with time_machine.travel(start + timedelta(days=7, minutes=1), tick=False):
-        first = services.claim_join_request_escalations()
-        again = services.claim_join_request_escalations()
+        first = services.join_requests_escalate_undecided()
+        again = services.join_requests_escalate_undecided()
     assert first == {"leads": [old.pk], "staff": []}
     assert again == {"leads": [], "staff": []}
 
     with time_machine.travel(start + timedelta(days=14, minutes=1), tick=False):
-        first = services.claim_join_request_escalations()
-        again = services.claim_join_request_escalations()
+        first = services.join_requests_escalate_undecided()
+        again = services.join_requests_escalate_undecided()
     assert first == {"leads": [recent.pk], "staff": [old.pk]}
     assert again == {"leads": [], "staff": []}
 
     with time_machine.travel(start + timedelta(days=30), tick=False):
-        first = services.claim_join_request_escalations()
-        again = services.claim_join_request_escalations()
+        first = services.join_requests_escalate_undecided()
+        again = services.join_requests_escalate_undecided()
     assert first == {"leads": [], "staff": [recent.pk]}
     assert again == {"leads": [], "staff": []}
 
@@ -539,4 +539,4 @@ def test_a_request_decided_before_its_reminder_is_never_claimed(community, lead)
         services.join_request_approve(join_request=join_request, decided_by=lead)
 
     with time_machine.travel(start + timedelta(days=15), tick=False):
-        assert services.claim_join_request_escalations() == {"leads": [], "staff": []}
+        assert services.join_requests_escalate_undecided() == {"leads": [], "staff": []}

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from meetings.models import FollowUp, Reminder, Rsvp
+from meetings.models import FollowUp, MeetingReminder, Rsvp
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +35,16 @@ def test_meeting_page_shows_answers_read_only(staff_client, community, fellow):
 
 def test_reminders_are_read_only(staff_client, community, fellow):
     meeting = MeetingFactory(community=community)
-    reminder = Reminder.objects.create(
-        meeting=meeting, member=fellow, offset_minutes=1440, for_starts_at=meeting.starts_at
+    reminder = MeetingReminder.objects.create(
+        meeting=meeting, offset_minutes=1440, for_starts_at=meeting.starts_at
     )
 
-    assert staff_client.get(reverse("admin:meetings_reminder_changelist")).status_code == 200
+    assert staff_client.get(reverse("admin:meetings_meetingreminder_changelist")).status_code == 200
     response = staff_client.post(
-        reverse("admin:meetings_reminder_delete", args=[reminder.pk]), {"post": "yes"}
+        reverse("admin:meetings_meetingreminder_delete", args=[reminder.pk]), {"post": "yes"}
     )
     assert response.status_code == 403
-    assert Reminder.objects.filter(pk=reminder.pk).exists()
+    assert MeetingReminder.objects.filter(pk=reminder.pk).exists()
 
 
 def test_follow_up_page_lists_its_documents(staff_client, community):

@@ -11,7 +11,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from aimq_portal.models import EmailDelivery
 from communities import services as community_services
 from communities.models import (
     Decision,
@@ -25,6 +24,7 @@ from meetings import services as meeting_services
 from meetings.models import Attendance, CalendarFeedToken, Rsvp
 from members.models import User
 from members.services import account_close
+from notifications.models import OutboxMessage
 from tests.factories import (
     PASSWORD,
     CommunityFactory,
@@ -154,7 +154,7 @@ def test_closing_withdraws_pending_requests_and_erases_the_name_from_the_leads_m
         join_request = community_services.join_request_create(
             community=other, member=leaving, motivation="Je veux apprendre."
         )
-    [delivery] = EmailDelivery.objects.filter(recipient=other_lead.email)
+    [delivery] = OutboxMessage.objects.filter(to_email=other_lead.email)
     assert "Gisèle Partante" in delivery.subject
 
     account_close(user=leaving)
@@ -163,7 +163,7 @@ def test_closing_withdraws_pending_requests_and_erases_the_name_from_the_leads_m
     assert join_request.status == JoinRequestStatus.WITHDRAWN
     delivery.refresh_from_db()
     assert "Partante" not in delivery.subject
-    assert delivery.recipient == other_lead.email  # the lead's own record stays theirs
+    assert delivery.to_email == other_lead.email  # the lead's own record stays theirs
 
 
 def test_closing_removes_the_members_address_from_the_email_ledger(run_tasks, lead, leaving):
@@ -173,13 +173,13 @@ def test_closing_removes_the_members_address_from_the_email_ledger(run_tasks, le
         community_services.join_request_decline(
             join_request=join_request, decided_by=deciding_lead, message="Pas cette année."
         )
-    assert EmailDelivery.objects.filter(recipient="partante@example.org").exists()
+    assert OutboxMessage.objects.filter(to_email="partante@example.org").exists()
 
     account_close(user=leaving)
 
-    assert not EmailDelivery.objects.filter(recipient__icontains="partante").exists()
-    assert EmailDelivery.objects.filter(
-        recipient=f"ancien-membre-{leaving.pk}@invalid.example"
+    assert not OutboxMessage.objects.filter(to_email__icontains="partante").exists()
+    assert OutboxMessage.objects.filter(
+        to_email=f"ancien-membre-{leaving.pk}@invalid.example"
     ).exists()
 
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from aimq_portal.models import EmailDelivery
 from communities.models import Decision, DecisionAction, JoinRequestStatus
-from meetings.models import Attendance, CalendarFeedToken, Reminder
+from meetings.models import Attendance, CalendarFeedToken
+from notifications.models import OutboxMessage
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -61,17 +61,14 @@ def _history(member, *, size: int = 1) -> None:
         )
         RsvpFactory(meeting=past, member=member, response="online")
         Attendance.objects.create(meeting=past, member=member, mode="online")
-        Reminder.objects.create(
-            meeting=past,
-            member=member,
-            offset_minutes=1440,
-            for_starts_at=past.starts_at,
-            sent_at=timezone.now(),
-        )
-        EmailDelivery.objects.create(
-            key=f"meeting-reminder:test-{member.pk}-{index}",
-            recipient=member.email,
+        OutboxMessage.objects.create(
+            key=f"meeting:{past.pk}:reminder:1440:to:{member.pk}",
+            kind="meetings.reminder",
+            params={"meeting": past.pk, "offset_minutes": 1440},
+            recipient=member,
+            to_email=member.email,
             subject=f"[AIMQ] Demain : Bilan {index}",
+            status="sent",
             sent_at=timezone.now(),
         )
     CalendarFeedToken.objects.get_or_create(member=member)
@@ -159,8 +156,14 @@ def test_download_holds_nothing_of_other_members(member_client, member):
     MembershipFactory(community=community, member=member)
     meeting = MeetingFactory(community=community)
     RsvpFactory(meeting=meeting, member=colleague)
-    EmailDelivery.objects.create(
-        key="other", recipient=colleague.email, subject="Pour la collègue", sent_at=timezone.now()
+    OutboxMessage.objects.create(
+        key="other",
+        kind="legacy",
+        recipient=colleague,
+        to_email=colleague.email,
+        subject="Pour la collègue",
+        status="sent",
+        sent_at=timezone.now(),
     )
 
     body = member_client.get(EXPORT_URL).content.decode()

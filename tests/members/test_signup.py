@@ -12,11 +12,13 @@ PASSWORD = "Un-mot-de-passe-Solide-42"
 CONFIRM_LINK = re.compile(r"https?://[^\s]+/comptes/confirm-email/[^\s/]+/")
 
 
-def _sign_up(client, email="nouvelle@example.org"):
-    return client.post(
-        reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD, "privacy_consent": "on"},
-    )
+def _sign_up(client, run_tasks, email="nouvelle@example.org"):
+    # The confirmation e-mail goes through the outbox: it is sent once the page's work commits.
+    with run_tasks():
+        return client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": PASSWORD, "password2": PASSWORD, "privacy_consent": "on"},
+        )
 
 
 def _confirmation_link(message) -> str:
@@ -32,8 +34,8 @@ def test_signup_page_shows_the_form(client, db):
     assert 'name="email"' in response.content.decode()
 
 
-def test_signup_sends_a_verification_mail_with_a_confirmation_link(client, db):
-    response = _sign_up(client)
+def test_signup_sends_a_verification_mail_with_a_confirmation_link(client, db, run_tasks):
+    response = _sign_up(client, run_tasks)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -44,14 +46,14 @@ def test_signup_sends_a_verification_mail_with_a_confirmation_link(client, db):
     assert EmailAddress.objects.get(email="nouvelle@example.org").verified is False
 
 
-def test_signup_remembers_the_language_the_newcomer_used(client, db, english):
-    _sign_up(client)
+def test_signup_remembers_the_language_the_newcomer_used(client, db, english, run_tasks):
+    _sign_up(client, run_tasks)
 
     assert User.objects.get(email="nouvelle@example.org").preferred_language == "en"
 
 
-def test_confirmation_link_shows_a_confirm_page_then_confirms_on_post(client, db):
-    _sign_up(client)
+def test_confirmation_link_shows_a_confirm_page_then_confirms_on_post(client, db, run_tasks):
+    _sign_up(client, run_tasks)
     link = _confirmation_link(mail.outbox[0])
 
     page = client.get(link)
@@ -65,8 +67,8 @@ def test_confirmation_link_shows_a_confirm_page_then_confirms_on_post(client, db
     assert EmailAddress.objects.get(email="nouvelle@example.org").verified is True
 
 
-def test_member_logs_in_with_email_and_password_after_confirming(client, db):
-    _sign_up(client)
+def test_member_logs_in_with_email_and_password_after_confirming(client, db, run_tasks):
+    _sign_up(client, run_tasks)
     link = _confirmation_link(mail.outbox[0])
     client.post(link)
     client.logout()
@@ -80,8 +82,8 @@ def test_member_logs_in_with_email_and_password_after_confirming(client, db):
     assert client.get(reverse("members:profile")).status_code == 200
 
 
-def test_login_before_confirming_gives_no_access(client, db):
-    _sign_up(client)
+def test_login_before_confirming_gives_no_access(client, db, run_tasks):
+    _sign_up(client, run_tasks)
     client.logout()
 
     response = client.post(
@@ -105,8 +107,8 @@ def test_login_with_a_wrong_password_is_refused(client, member):
     assert "_auth_user_id" not in client.session
 
 
-def test_account_mails_are_signed_by_the_portal_not_by_the_host_name(client, db):
-    _sign_up(client)
+def test_account_mails_are_signed_by_the_portal_not_by_the_host_name(client, db, run_tasks):
+    _sign_up(client, run_tasks)
 
     lines = [line for line in mail.outbox[0].body.splitlines() if line.strip()]
     assert lines[0] == "Bonjour,"

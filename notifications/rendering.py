@@ -1,0 +1,92 @@
+"""Building the portal's e-mails: subject, text and HTML from templates, in the recipient's
+language, with absolute links and a Message-ID that stays the same for the same message.
+
+Subjects and text bodies are plain text: they are rendered by the ``text`` template engine,
+which does not escape HTML (an apostrophe stays an apostrophe, not ``&#x27;``). The HTML part
+is the same text in the e-mail layout, rendered by the ordinary engine, which escapes it once
+and makes its links clickable, so the two parts never drift apart."""
+
+import hashlib
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.models import OutboxMessage
+from notifications.registry import Skip
+
+TEXT_ENGINE = "text"
+HTML_ENGINE = "django"
+
+
+def absolute_url(view_name: str, *args, **kwargs) -> str:
+    return settings.SITE_URL + reverse(view_name, args=args, kwargs=kwargs)
+
+
+def language_of(user) -> str:
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def message_id(key: str) -> str:
+    """The same Message-ID for every attempt at the same message: a mail server or a mail
+    client that sees a message twice (the rare resend after a crash) can tell it is one."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "aimq.invalid"
+    return f"<{digest}@{domain}>"
+
+
+def build_email(
+    *, template: str, context: dict, to: str, language: str, key: str
+) -> EmailMultiAlternatives:
+    """Renders emails/<template>_subject.txt and emails/<template>.txt in ``language``."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"emails/{template}_subject.txt", context, using=TEXT_ENGINE)
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+        text = render_to_string(f"emails/{template}.txt", context, using=TEXT_ENGINE)
+        text = text.strip() + "\n"
+        html = render_to_string(
+            "emails/layout.html",
+            {"subject": subject, "body": text, "language": language},
+            using=HTML_ENGINE,
+        )
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to], headers={"Message-ID": message_id(key)}
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def address_of(message: OutboxMessage) -> tuple[str, str] | Skip:
+    """Where and in which language a message goes: an account's current address and language
+    (read when the message is sent, so a member who changed their address meanwhile gets it at
+    the new one), or the bare address it was written for."""
+    if message.recipient_id is None:
+        if not message.to_email:
+            return Skip("no recipient")
+        return message.to_email, settings.LANGUAGE_CODE
+    user = message.recipient
+    if user is None or not user.is_active:
+        return Skip("the recipient's account is closed or inactive")
+    return user.email, language_of(user)
+
+
+def render_for(
+    message: OutboxMessage, *, template: str, context: dict
+) -> EmailMultiAlternatives | Skip:
+    """The e-mail of ``message`` from ``template``, to its recipient, in their language; the
+    context gets ``recipient`` (the account, or None for a bare address)."""
+    address = address_of(message)
+    if isinstance(address, Skip):
+        return address
+    to, language = address
+    return build_email(
+        template=template,
+        context={"recipient": message.recipient, **context},
+        to=to,
+        language=language,
+        key=message.key,
+    )

@@ -1,0 +1,19 @@
+"""What pages and exports read from the outbox."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from notifications.models import MessageStatus, OutboxMessage
+
+
+def messages_sent_to(*, user_id: int, addresses: Iterable[str]) -> QuerySet[OutboxMessage]:
+    """The messages sent to an account or to any of ``addresses`` (its verified ones), oldest
+    first. Both columns are indexed; addresses are stored in lower case."""
+    addresses = [address.lower() for address in addresses]
+    return (
+        OutboxMessage.objects.filter(Q(recipient_id=user_id) | Q(to_email__in=addresses))
+        .filter(status=MessageStatus.SENT)
+        .only("to_email", "subject", "sent_at", "kind", "params")
+        .order_by("sent_at", "pk")
+    )
