@@ -14,6 +14,32 @@ from meetings.models import Attendance, CalendarFeedToken, Reminder, Rsvp
 from members.models import User
 
 
+def users_owning_email(email: str) -> list[User]:
+    """The accounts an address belongs to, for the log-in, the password reset and the
+    uniqueness of a sign-up: the ones that confirmed it from its mailbox (the database lets only
+    one do so); failing that, the one whose login address it is (a newcomer who has not
+    confirmed yet, an account staff opened), which may confirm it. An address someone typed on
+    their e-mail page without confirming it belongs to nobody: it finds no account. Two
+    queries at most."""
+    email = (email or "").strip()
+    if not email:
+        return []
+    confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    owners = list(User.objects.filter(pk__in=confirmed.values("user_id")))
+    return owners or list(User.objects.filter(email__iexact=email))
+
+
+def member_addresses(user: User) -> list[str]:
+    """The addresses that are the member's: their login address and every address they
+    confirmed, lower-cased. Only these bring messages into their data download or have their
+    history anonymised when they leave; an address they typed without confirming it may be
+    someone else's. One query."""
+    confirmed = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    return sorted({user.email.lower(), *(address.lower() for address in confirmed)})
+
+
 def _choice(value: str, label: str) -> dict[str, str]:
     """A coded value with its label in the reader's language: both stay readable."""
     return {"code": value, "label": str(label) if value else ""}
@@ -35,7 +61,7 @@ def member_data_export(*, user: User) -> dict[str, Any]:
     active language; dates are aware datetimes. The calendar feed's secret is not included:
     only whether one exists. Ten queries, whatever the member's history."""
     email_addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
-    addresses = {user.email, *(address.email for address in email_addresses)}
+    addresses = member_addresses(user)
     memberships = Membership.objects.filter(member=user).select_related("community")
     join_requests = JoinRequest.objects.filter(member=user).select_related("community")
     decisions = Decision.objects.filter(subject=user).select_related("community")

@@ -16,6 +16,7 @@ from communities import services as community_services
 from communities.models import JoinRequest, JoinRequestStatus, Membership
 from meetings.models import CalendarFeedToken, Meeting, Rsvp
 from members.models import Language, User
+from members.selectors import member_addresses
 
 PROFILE_FIELDS = (
     "first_name",
@@ -78,6 +79,20 @@ def consent_record(*, user: User, contact_visible: bool) -> User:
     return user
 
 
+def email_claims_release(*, email_address: EmailAddress) -> int:
+    """Once its owner confirmed an address, no other account can (the database keeps a single
+    confirmed copy), so the copies other accounts typed without confirming go: a claim that can
+    never be proven is only a trap (its confirmation link still sits in the owner's mailbox).
+    An account's primary row is left alone: it is its login address. Returns how many went."""
+    deleted, _by_model = (
+        EmailAddress.objects.filter(email__iexact=email_address.email, verified=False)
+        .exclude(user_id=email_address.user_id)
+        .exclude(primary=True)
+        .delete()
+    )
+    return deleted
+
+
 def closed_account_email(user: User) -> str:
     """A unique address that routes nowhere (RFC 2606 reserves .example), so the e-mail column
     stays unique and no message can reach anyone."""
@@ -101,10 +116,7 @@ def account_close(*, user: User) -> User:
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.closed_at is not None:
             return user
-        addresses = {
-            user.email,
-            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-        }
+        addresses = member_addresses(user)
 
         for join_request in JoinRequest.objects.filter(
             member=user, status=JoinRequestStatus.PENDING

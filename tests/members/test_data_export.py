@@ -143,6 +143,25 @@ def test_download_holds_the_members_history(member_client, member):
     assert data["calendar_feed"]["exists"] is True
 
 
+def test_download_holds_the_emails_sent_to_every_confirmed_address(member_client, member):
+    EmailAddress.objects.create(user=member, email="ancienne@example.org", verified=True)
+    EmailAddress.objects.create(user=member, email="tapee@example.org", verified=False)
+    for recipient in (member.email, "ANCIENNE@example.org", "tapee@example.org"):
+        EmailDelivery.objects.create(
+            key=f"to:{recipient}",
+            recipient=recipient,
+            subject=f"À {recipient}",
+            sent_at=timezone.now(),
+        )
+
+    data = member_client.get(EXPORT_URL).json()
+
+    # Not only the primary address; never one typed and not confirmed (it may be anyone's).
+    assert sorted(email["to"] for email in data["emails_sent"]) == sorted(
+        [member.email, "ANCIENNE@example.org"]
+    )
+
+
 def test_download_never_holds_the_calendar_feed_secret(member_client, member):
     token = CalendarFeedToken.objects.create(member=member).token
 
