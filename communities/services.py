@@ -22,6 +22,7 @@ from communities.models import (
     Membership,
     Role,
 )
+from communities.signals import membership_ended
 from members.models import User
 
 
@@ -212,8 +213,12 @@ def join_request_decline(
     return join_request
 
 
-def _free_seat(*, community: Community, membership: Membership) -> None:
+def _free_seat(*, community: Community, membership: Membership, member: User, reason: str) -> None:
+    """Ends a membership (the community's row is locked): the seat frees for the waiting list,
+    and the apps above hear of it (the meetings app withdraws the member's answers to the
+    community's upcoming meetings) in this same transaction."""
     membership.delete()
+    membership_ended.send(sender=Membership, community=community, member=member, reason=reason)
     if JoinRequest.objects.filter(community=community, status=JoinRequestStatus.PENDING).exists():
         _after_commit(tasks.notify_seat_freed, community.pk)
 
@@ -224,7 +229,9 @@ def membership_leave(*, community: Community, member: User) -> None:
         membership = Membership.objects.filter(community=community, member=member).first()
         if membership is None:
             raise ValidationError(_("You are not a member of this community."), code="not_member")
-        _free_seat(community=community, membership=membership)
+        _free_seat(
+            community=community, membership=membership, member=member, reason=DecisionAction.LEFT
+        )
         decision = _record(
             community=community, action=DecisionAction.LEFT, actor=member, subject=member
         )
@@ -252,7 +259,12 @@ def membership_remove(*, membership: Membership, removed_by: User, reason: str) 
             raise ValidationError(
                 _("Use “Leave this community” to remove yourself."), code="self_removal"
             )
-        _free_seat(community=community, membership=membership)
+        _free_seat(
+            community=community,
+            membership=membership,
+            member=membership.member,
+            reason=DecisionAction.REMOVED,
+        )
         decision = _record(
             community=community,
             action=DecisionAction.REMOVED,
