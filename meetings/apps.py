@@ -8,3 +8,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings import receivers  # noqa: F401  (connects the signal receivers)
+        from meetings.personal_data import PART
+        from members.personal_data import register_personal_data
+
+        # The member's data download and account closure include the meetings' part.
+        register_personal_data(PART)

@@ -1,17 +1,13 @@
 """What the member pages read, each in a fixed number of queries."""
 
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q
 from django.utils import timezone
 
-from aimq_portal.models import EmailDelivery
-from communities.models import Decision, JoinRequest, JoinRequestStatus, Membership
-from meetings.models import Attendance, CalendarFeedToken, Reminder, Rsvp
+from members.email_ledger import ledger_export
 from members.models import User
+from members.personal_data import DataSubject, coded, personal_data_parts
 
 
 def users_owning_email(email: str) -> list[User]:
@@ -40,43 +36,26 @@ def member_addresses(user: User) -> list[str]:
     return sorted({user.email.lower(), *(address.lower() for address in confirmed)})
 
 
-def _choice(value: str, label: str) -> dict[str, str]:
-    """A coded value with its label in the reader's language: both stay readable."""
-    return {"code": value, "label": str(label) if value else ""}
-
-
-def _meeting(meeting) -> dict[str, Any]:
-    return {
-        "title": meeting.title,
-        "community": meeting.community.name,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "cancelled": meeting.is_cancelled,
-    }
+def data_subject(user: User) -> DataSubject:
+    """The member as the download and the closure see them (one query: their addresses)."""
+    return DataSubject(
+        user=user,
+        addresses=tuple(member_addresses(user)),
+        first_name=user.first_name.strip(),
+        last_name=user.last_name.strip(),
+    )
 
 
 def member_data_export(*, user: User) -> dict[str, Any]:
     """Everything the portal holds about a member (Loi 25: the right of access), as plain data
-    the member's download serialises to JSON and the admin could reuse. Labels are in the
-    active language; dates are aware datetimes. The calendar feed's secret is not included:
-    only whether one exists. Ten queries, whatever the member's history."""
-    email_addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
-    addresses = member_addresses(user)
-    memberships = Membership.objects.filter(member=user).select_related("community")
-    join_requests = JoinRequest.objects.filter(member=user).select_related("community")
-    decisions = Decision.objects.filter(subject=user).select_related("community")
-    answers = Rsvp.objects.filter(member=user).select_related("meeting__community")
-    attendance = Attendance.objects.filter(member=user).select_related("meeting__community")
-    reminders = Reminder.objects.filter(member=user, sent_at__isnull=False).select_related(
-        "meeting__community"
-    )
-    deliveries = EmailDelivery.objects.filter(
-        reduce(or_, [Q(recipient__iexact=address) for address in addresses]),
-        sent_at__isnull=False,
-    )
-    feed = CalendarFeedToken.objects.filter(member=user).only("created_at").first()
-
-    return {
+    the member's download serialises to JSON and the admin could reuse: their profile and
+    account here, then each app's sections (``members.personal_data``): communities,
+    requests and decisions, what they wrote as a lead, meetings and answers. Labels are in the
+    active language; dates are aware datetimes. A fixed number of queries, whatever the
+    member's history."""
+    subject = data_subject(user)
+    email_addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    data: dict[str, Any] = {
         "generated_at": timezone.now(),
         "profile": {
             "email": user.email,
@@ -84,13 +63,13 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             "last_name": user.last_name,
             "job_title": user.job_title,
             "organisation": user.organisation,
-            "organisation_type": _choice(
+            "organisation_type": coded(
                 user.organisation_type, user.get_organisation_type_display()
             ),
-            "region": _choice(user.region, user.get_region_display()),
+            "region": coded(user.region, user.get_region_display()),
             "phone": user.phone,
             "expertise": user.expertise,
-            "preferred_language": _choice(
+            "preferred_language": coded(
                 user.preferred_language, user.get_preferred_language_display()
             ),
         },
@@ -103,86 +82,27 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             "last_login_at": user.last_login,
             "is_active": user.is_active,
         },
+        # Every address on the account, the ones typed and not confirmed included (they are
+        # what the member typed); only confirmed ones bring the messages below.
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in email_addresses
         ],
-        "memberships": [
-            {
-                "community": membership.community.name,
-                "role": _choice(membership.role, membership.get_role_display()),
-                "since": membership.joined_at,
-            }
-            for membership in memberships.order_by("joined_at", "pk")
-        ],
-        "join_requests": [
-            {
-                "community": join_request.community.name,
-                "status": _choice(join_request.status, join_request.get_status_display()),
-                "submitted_at": join_request.created_at,
-                "decided_at": join_request.decided_at,
-                "motivation": join_request.motivation,
-                "message_from_the_leads": join_request.decision_message,
-            }
-            for join_request in join_requests.order_by("created_at", "pk")
-        ],
-        "community_history": [
-            {
-                "community": decision.community.name,
-                "action": _choice(decision.action, decision.get_action_display()),
-                "at": decision.created_at,
-                "message": decision.message,
-            }
-            for decision in decisions.order_by("created_at", "pk")
-        ],
-        "meeting_answers": [
-            {
-                "meeting": _meeting(answer.meeting),
-                "answer": _choice(answer.response, answer.get_response_display()),
-                "stays_for_lunch": answer.stays_for_lunch,
-                "dietary_needs": answer.dietary_needs,
-                "answered_at": answer.updated_at,
-            }
-            for answer in answers.order_by("meeting__starts_at", "pk")
-        ],
-        "attendance": [
-            {
-                "meeting": _meeting(record.meeting),
-                "mode": _choice(record.mode, record.get_mode_display()),
-                "recorded_at": record.recorded_at,
-            }
-            for record in attendance.order_by("meeting__starts_at", "pk")
-        ],
-        "meeting_reminders": [
-            {"meeting": _meeting(reminder.meeting), "sent_at": reminder.sent_at}
-            for reminder in reminders.order_by("sent_at", "pk")
-        ],
-        "emails_sent": [
-            {"to": delivery.recipient, "subject": delivery.subject, "sent_at": delivery.sent_at}
-            for delivery in deliveries.order_by("sent_at", "pk")
-        ],
-        "calendar_feed": {
-            "exists": feed is not None,
-            "created_at": feed.created_at if feed else None,
-        },
+        "emails_sent": ledger_export(addresses=subject.addresses),
     }
+    for part in personal_data_parts():
+        sections = dict(part.export(subject))
+        if set(sections) != set(part.sections):
+            raise ValueError(f"{part.name} exported {sorted(sections)}, not {part.sections}")
+        data.update(sections)
+    return data
 
 
-def account_close_summary(*, user: User) -> dict[str, Any]:
-    """What closing the account will change for the member, for the confirmation page: the
-    communities they belong to (and lead), their pending requests and upcoming answers."""
-    memberships = list(
-        Membership.objects.filter(member=user)
-        .select_related("community")
-        .order_by("community__name_fr")
-    )
-    return {
-        "memberships": memberships,
-        "led_communities": [m.community for m in memberships if m.is_lead],
-        "pending_requests": JoinRequest.objects.filter(
-            member=user, status=JoinRequestStatus.PENDING
-        ).count(),
-        "upcoming_answers": Rsvp.objects.filter(
-            member=user, meeting__starts_at__gt=timezone.now()
-        ).count(),
-    }
+def account_close_summaries(*, user: User) -> list[dict[str, Any]]:
+    """What closing the account will change in each app, for the confirmation page: the
+    fragments the apps registered, each with its context (``members.personal_data``)."""
+    return [
+        {"template": part.closure_template, "summary": part.closure_context(user)}
+        for part in personal_data_parts()
+        if part.closure_template and part.closure_context is not None
+    ]

@@ -1,19 +1,23 @@
 """Download my data (Loi 25: the right of access): everything the portal holds about a member,
 as a JSON file, from their profile."""
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from aimq_portal.models import EmailDelivery
+from communities import services as community_services
 from communities.models import Decision, DecisionAction, JoinRequestStatus
+from meetings import services as meeting_services
 from meetings.models import Attendance, CalendarFeedToken, Reminder
 from tests.factories import (
     CommunityFactory,
@@ -162,6 +166,64 @@ def test_download_holds_the_emails_sent_to_every_confirmed_address(member_client
     )
 
 
+def _lead_writings(lead, *, index: int = 0) -> None:
+    """What a lead writes: a decision with its message, a removal with its reason, a meeting
+    with its agenda, its follow-up and a document."""
+    community = CommunityFactory(name_fr=f"Menée {index}")
+    LeadMembershipFactory(community=community, member=lead)
+    declined = JoinRequestFactory(community=community, member__last_name=f"Demandeur{index}")
+    community_services.join_request_decline(
+        join_request=declined, decided_by=lead, message=f"Revenez l'an prochain {index}."
+    )
+    removed = MembershipFactory(community=community, member__last_name=f"Retiré{index}")
+    community_services.membership_remove(
+        membership=removed, removed_by=lead, reason=f"Changement d'emploi {index}."
+    )
+    meeting = meeting_services.meeting_schedule(
+        community=community,
+        scheduled_by=lead,
+        title=f"Atelier {index}",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        format="online",
+        meeting_url="https://meet.example.org/atelier",
+        agenda=f"<p>Ordre du jour {index}</p>",
+    )
+    meeting_services.followup_save(
+        meeting=meeting, saved_by=lead, minutes=f"<p>Compte rendu {index}</p>"
+    )
+    meeting_services.followup_document_add(
+        meeting=meeting,
+        uploaded_by=lead,
+        file=SimpleUploadedFile(f"notes-{index}.pdf", b"%PDF-1.4", "application/pdf"),
+        title=f"Présentation {index}",
+    )
+
+
+def test_download_holds_what_the_member_wrote_as_a_lead(member_client, member):
+    _lead_writings(member)
+
+    data = member_client.get(EXPORT_URL).json()
+
+    assert [(d["action"]["code"], d["message"]) for d in data["decisions_made"]] == [
+        ("declined", "Revenez l'an prochain 0."),
+        ("removed", "Changement d'emploi 0."),
+    ]
+    assert data["decisions_made"][0]["community"] == "Menée 0"
+    [scheduled] = data["meetings_scheduled"]
+    assert scheduled["meeting"]["title"] == "Atelier 0"
+    assert scheduled["agenda"] == "<p>Ordre du jour 0</p>"
+    [followup] = data["followups_written"]
+    assert followup["minutes"] == "<p>Compte rendu 0</p>"
+    [document] = data["followup_documents_uploaded"]
+    assert (document["title"], document["meeting"]["title"]) == ("Présentation 0", "Atelier 0")
+    assert document["file_name"].startswith("notes-0")
+    # Whom the lead's decisions were about is those members' information, not the lead's.
+    body = json.dumps(data)
+    assert "Demandeur0" not in body
+    assert "Retiré0" not in body
+
+
 def test_download_never_holds_the_calendar_feed_secret(member_client, member):
     token = CalendarFeedToken.objects.create(member=member).token
 
@@ -189,10 +251,13 @@ def test_download_holds_nothing_of_other_members(member_client, member):
     assert colleague.last_name not in body
 
 
-def test_download_costs_a_fixed_number_of_queries(client, member):
+def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_max_num_queries):
     quiet = UserFactory()
     _history(member, size=6)
     _history(quiet, size=1)
+    for index in range(3):
+        _lead_writings(member, index=index)
+    _lead_writings(quiet)
 
     def queries_for(person) -> int:
         client.force_login(person)
@@ -201,6 +266,11 @@ def test_download_costs_a_fixed_number_of_queries(client, member):
         return len(captured)
 
     assert queries_for(member) == queries_for(quiet)
+    client.force_login(member)
+    # The session and the user; the member's confirmed addresses, every address on the
+    # account, the e-mail ledger; then each app's part (communities four, meetings seven).
+    with django_assert_max_num_queries(16):
+        client.get(EXPORT_URL)
 
 
 def test_download_refuses_post(member_client):
