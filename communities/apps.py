@@ -8,3 +8,8 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from communities import emails  # noqa: F401  (registers its e-mail kinds)
+        from communities.personal_data import PART
+        from members.personal_data import register_personal_data
+
+        # The member's data download and account closure include the communities' part.
+        register_personal_data(PART)

@@ -24,6 +24,7 @@ from communities.models import (
     Membership,
     Role,
 )
+from communities.signals import membership_ended
 from members.models import User
 
 
@@ -216,13 +217,23 @@ def _someone_waits(community: Community) -> bool:
     ).exists()
 
 
+def _free_seat(*, community: Community, membership: Membership, member: User, reason: str) -> None:
+    """Ends a membership (the community's row is locked): the seat frees for the waiting list,
+    and the apps above hear of it (the meetings app withdraws the member's answers to the
+    community's upcoming meetings) in this same transaction."""
+    membership.delete()
+    membership_ended.send(sender=Membership, community=community, member=member, reason=reason)
+
+
 def membership_leave(*, community: Community, member: User) -> None:
     with transaction.atomic():
         community = _lock_community(community.pk)
         membership = Membership.objects.filter(community=community, member=member).first()
         if membership is None:
             raise ValidationError(_("You are not a member of this community."), code="not_member")
-        membership.delete()
+        _free_seat(
+            community=community, membership=membership, member=member, reason=DecisionAction.LEFT
+        )
         decision = _record(
             community=community, action=DecisionAction.LEFT, actor=member, subject=member
         )
@@ -252,7 +263,12 @@ def membership_remove(*, membership: Membership, removed_by: User, reason: str) 
             raise ValidationError(
                 _("Use “Leave this community” to remove yourself."), code="self_removal"
             )
-        membership.delete()
+        _free_seat(
+            community=community,
+            membership=membership,
+            member=membership.member,
+            reason=DecisionAction.REMOVED,
+        )
         decision = _record(
             community=community,
             action=DecisionAction.REMOVED,

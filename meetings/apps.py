@@ -7,4 +7,12 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from meetings import emails  # noqa: F401  (registers its e-mail kinds)
+        from meetings import (
+            emails,  # noqa: F401  (registers its e-mail kinds)
+            receivers,  # noqa: F401  (connects the signal receivers)
+        )
+        from meetings.personal_data import PART
+        from members.personal_data import register_personal_data
+
+        # The member's data download and account closure include the meetings' part.
+        register_personal_data(PART)

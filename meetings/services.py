@@ -76,7 +76,15 @@ class MeetingClosed(ValidationError):
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("community").get(pk=meeting_id)
+    # The meeting's row only ("of self"), not the community's it joins: services of the
+    # communities app lock the community first and then its meetings (a member leaving withdraws
+    # their answers, ``rsvp_withdraw_upcoming``); locking both here, meeting first, could
+    # deadlock with them.
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=meeting_id)
+    )
 
 
 def sanitise_agenda(agenda: str) -> str:
@@ -262,6 +270,33 @@ def rsvp_set(
             },
         )
     return rsvp
+
+
+def rsvp_withdraw_upcoming(*, member: User, community: Community | None = None) -> int:
+    """Withdraws the member's answers to meetings that have not started, of one community (they
+    left it, were removed from it) or of every community (they close their account), so the
+    in-person seats and the dietary needs they held free up. Answers to meetings that started
+    stay, as history. Returns how many answers went.
+
+    Follows ``rsvp_set``'s rule: the meetings' rows are locked (in id order, so two of these
+    never deadlock) before their answers change. For one community, every upcoming meeting of
+    it is locked, answered or not: an answer the member sends meanwhile waits for the
+    withdrawal, then finds them no longer a member."""
+    now = timezone.now()
+    with transaction.atomic():
+        upcoming = Meeting.objects.filter(starts_at__gt=now)
+        if community is not None:
+            upcoming = upcoming.filter(community=community)
+        else:
+            answered = Rsvp.objects.filter(member=member).values("meeting_id")
+            upcoming = upcoming.filter(pk__in=answered)
+        meeting_ids = list(upcoming.select_for_update().order_by("pk").values_list("pk", flat=True))
+        if not meeting_ids:
+            return 0
+        withdrawn, _by_model = Rsvp.objects.filter(
+            member=member, meeting_id__in=meeting_ids
+        ).delete()
+    return withdrawn
 
 
 def attendance_record(

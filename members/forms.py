@@ -1,3 +1,6 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.urls import reverse
@@ -6,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from members.selectors import users_owning_email
 from members.services import PROFILE_FIELDS, consent_record
 
 CONTACT_VISIBLE_LABEL = _(
@@ -71,6 +75,29 @@ class SignupForm(ConsentForm, AllauthSignupForm):
 
     def custom_signup(self, request, user: User) -> None:
         consent_record(user=user, contact_visible=self.cleaned_data["contact_visible"])
+
+    def validate_unique_email(self, value: str) -> str:
+        """An address is taken when it belongs to an account (``users_owning_email``), not when
+        someone merely typed it on their e-mail page: otherwise anyone could keep its owner from
+        signing up. When it is taken, allauth answers as for a new account (no enumeration) and
+        mails the address that it already has one, with the password reset link."""
+        taken = bool(users_owning_email(value))
+        if taken and not allauth_settings.PREVENT_ENUMERATION:
+            raise get_adapter().validation_error("email_taken")
+        self.account_already_exists = taken
+        return get_adapter().validate_unique_email(value)
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's password reset, whose link goes only to an account the address belongs to
+    (``users_owning_email``). allauth would also mail, to the address typed, a link resetting
+    the password of an account that typed that address without confirming it; the owner of the
+    address would then confirm it for that account by following the link."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self.users = [user for user in users_owning_email(email) if user.is_active]
+        return email
 
 
 class ProfileForm(forms.ModelForm):

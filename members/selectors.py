@@ -5,51 +5,57 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from communities.models import Decision, JoinRequest, JoinRequestStatus, Membership
-from meetings.models import Attendance, CalendarFeedToken, Meeting, Rsvp
 from members.models import User
+from members.personal_data import DataSubject, coded, personal_data_parts
 from notifications.selectors import messages_sent_to
 
 
-def _choice(value: str, label: str) -> dict[str, str]:
-    """A coded value with its label in the reader's language: both stay readable."""
-    return {"code": value, "label": str(label) if value else ""}
+def users_owning_email(email: str) -> list[User]:
+    """The accounts an address belongs to, for the log-in, the password reset and the
+    uniqueness of a sign-up: the ones that confirmed it from its mailbox (the database lets only
+    one do so); failing that, the one whose login address it is (a newcomer who has not
+    confirmed yet, an account staff opened), which may confirm it. An address someone typed on
+    their e-mail page without confirming it belongs to nobody: it finds no account. Two
+    queries at most."""
+    email = (email or "").strip()
+    if not email:
+        return []
+    confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    owners = list(User.objects.filter(pk__in=confirmed.values("user_id")))
+    return owners or list(User.objects.filter(email__iexact=email))
 
 
-def _meeting(meeting) -> dict[str, Any]:
-    return {
-        "title": meeting.title,
-        "community": meeting.community.name,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "cancelled": meeting.is_cancelled,
-    }
+def member_addresses(user: User) -> list[str]:
+    """The addresses that are the member's: their login address and every address they
+    confirmed, lower-cased. Only these bring messages into their data download or have their
+    history anonymised when they leave; an address they typed without confirming it may be
+    someone else's. One query."""
+    confirmed = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    return sorted({user.email.lower(), *(address.lower() for address in confirmed)})
+
+
+def data_subject(user: User) -> DataSubject:
+    """The member as the download and the closure see them (one query: their addresses)."""
+    return DataSubject(
+        user=user,
+        addresses=tuple(member_addresses(user)),
+        first_name=user.first_name.strip(),
+        last_name=user.last_name.strip(),
+    )
 
 
 def member_data_export(*, user: User) -> dict[str, Any]:
     """Everything the portal holds about a member (Loi 25: the right of access), as plain data
-    the member's download serialises to JSON and the admin could reuse. Labels are in the
-    active language; dates are aware datetimes. The calendar feed's secret is not included:
-    only whether one exists. Ten queries, whatever the member's history."""
-    email_addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
-    addresses = {user.email, *(address.email for address in email_addresses)}
-    memberships = Membership.objects.filter(member=user).select_related("community")
-    join_requests = JoinRequest.objects.filter(member=user).select_related("community")
-    decisions = Decision.objects.filter(subject=user).select_related("community")
-    answers = Rsvp.objects.filter(member=user).select_related("meeting__community")
-    attendance = Attendance.objects.filter(member=user).select_related("meeting__community")
-    deliveries = list(messages_sent_to(user_id=user.pk, addresses=addresses))
-    reminder_meetings = Meeting.objects.filter(
-        pk__in=[
-            delivery.params["meeting"]
-            for delivery in deliveries
-            if delivery.kind == "meetings.reminder"
-        ]
-    ).select_related("community")
-    reminder_meetings = {meeting.pk: meeting for meeting in reminder_meetings}
-    feed = CalendarFeedToken.objects.filter(member=user).only("created_at").first()
-
-    return {
+    the member's download serialises to JSON and the admin could reuse: their profile and
+    account here, then each app's sections (``members.personal_data``): communities,
+    requests and decisions, what they wrote as a lead, meetings and answers. Labels are in the
+    active language; dates are aware datetimes. A fixed number of queries, whatever the
+    member's history."""
+    subject = data_subject(user)
+    email_addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    data: dict[str, Any] = {
         "generated_at": timezone.now(),
         "profile": {
             "email": user.email,
@@ -57,13 +63,13 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             "last_name": user.last_name,
             "job_title": user.job_title,
             "organisation": user.organisation,
-            "organisation_type": _choice(
+            "organisation_type": coded(
                 user.organisation_type, user.get_organisation_type_display()
             ),
-            "region": _choice(user.region, user.get_region_display()),
+            "region": coded(user.region, user.get_region_display()),
             "phone": user.phone,
             "expertise": user.expertise,
-            "preferred_language": _choice(
+            "preferred_language": coded(
                 user.preferred_language, user.get_preferred_language_display()
             ),
         },
@@ -76,91 +82,30 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             "last_login_at": user.last_login,
             "is_active": user.is_active,
         },
+        # Every address on the account, the ones typed and not confirmed included (they are
+        # what the member typed); only confirmed ones bring the messages below.
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in email_addresses
         ],
-        "memberships": [
-            {
-                "community": membership.community.name,
-                "role": _choice(membership.role, membership.get_role_display()),
-                "since": membership.joined_at,
-            }
-            for membership in memberships.order_by("joined_at", "pk")
-        ],
-        "join_requests": [
-            {
-                "community": join_request.community.name,
-                "status": _choice(join_request.status, join_request.get_status_display()),
-                "submitted_at": join_request.created_at,
-                "decided_at": join_request.decided_at,
-                "motivation": join_request.motivation,
-                "message_from_the_leads": join_request.decision_message,
-            }
-            for join_request in join_requests.order_by("created_at", "pk")
-        ],
-        "community_history": [
-            {
-                "community": decision.community.name,
-                "action": _choice(decision.action, decision.get_action_display()),
-                "at": decision.created_at,
-                "message": decision.message,
-            }
-            for decision in decisions.order_by("created_at", "pk")
-        ],
-        "meeting_answers": [
-            {
-                "meeting": _meeting(answer.meeting),
-                "answer": _choice(answer.response, answer.get_response_display()),
-                "stays_for_lunch": answer.stays_for_lunch,
-                "dietary_needs": answer.dietary_needs,
-                "answered_at": answer.updated_at,
-            }
-            for answer in answers.order_by("meeting__starts_at", "pk")
-        ],
-        "attendance": [
-            {
-                "meeting": _meeting(record.meeting),
-                "mode": _choice(record.mode, record.get_mode_display()),
-                "recorded_at": record.recorded_at,
-            }
-            for record in attendance.order_by("meeting__starts_at", "pk")
-        ],
-        "meeting_reminders": [
-            {
-                "meeting": _meeting(reminder_meetings[delivery.params["meeting"]]),
-                "sent_at": delivery.sent_at,
-            }
-            for delivery in deliveries
-            if delivery.kind == "meetings.reminder"
-            and delivery.params.get("meeting") in reminder_meetings
-        ],
         "emails_sent": [
-            {"to": delivery.to_email, "subject": delivery.subject, "sent_at": delivery.sent_at}
-            for delivery in deliveries
+            {"to": message.to_email, "subject": message.subject, "sent_at": message.sent_at}
+            for message in messages_sent_to(user_id=user.pk, addresses=subject.addresses)
         ],
-        "calendar_feed": {
-            "exists": feed is not None,
-            "created_at": feed.created_at if feed else None,
-        },
     }
+    for part in personal_data_parts():
+        sections = dict(part.export(subject))
+        if set(sections) != set(part.sections):
+            raise ValueError(f"{part.name} exported {sorted(sections)}, not {part.sections}")
+        data.update(sections)
+    return data
 
 
-def account_close_summary(*, user: User) -> dict[str, Any]:
-    """What closing the account will change for the member, for the confirmation page: the
-    communities they belong to (and lead), their pending requests and upcoming answers."""
-    memberships = list(
-        Membership.objects.filter(member=user)
-        .select_related("community")
-        .order_by("community__name_fr")
-    )
-    return {
-        "memberships": memberships,
-        "led_communities": [m.community for m in memberships if m.is_lead],
-        "pending_requests": JoinRequest.objects.filter(
-            member=user, status=JoinRequestStatus.PENDING
-        ).count(),
-        "upcoming_answers": Rsvp.objects.filter(
-            member=user, meeting__starts_at__gt=timezone.now()
-        ).count(),
-    }
+def account_close_summaries(*, user: User) -> list[dict[str, Any]]:
+    """What closing the account will change in each app, for the confirmation page: the
+    fragments the apps registered, each with its context (``members.personal_data``)."""
+    return [
+        {"template": part.closure_template, "summary": part.closure_context(user)}
+        for part in personal_data_parts()
+        if part.closure_template and part.closure_context is not None
+    ]

@@ -1,18 +1,20 @@
 """Every change with business meaning to a member's account: profile, consent, closure."""
 
+import json
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from communities import services as community_services
-from communities.models import JoinRequest, JoinRequestStatus, Membership
-from meetings.models import CalendarFeedToken, Meeting, Rsvp
 from members.models import Language, User
-from notifications.models import OutboxMessage
+from members.personal_data import DataSubject, former_member_label, personal_data_parts
+from members.selectors import data_subject
 from notifications.services import messages_forget_address
 
 PROFILE_FIELDS = (
@@ -76,6 +78,20 @@ def consent_record(*, user: User, contact_visible: bool) -> User:
     return user
 
 
+def email_claims_release(*, email_address: EmailAddress) -> int:
+    """Once its owner confirmed an address, no other account can (the database keeps a single
+    confirmed copy), so the copies other accounts typed without confirming go: a claim that can
+    never be proven is only a trap (its confirmation link still sits in the owner's mailbox).
+    An account's primary row is left alone: it is its login address. Returns how many went."""
+    deleted, _by_model = (
+        EmailAddress.objects.filter(email__iexact=email_address.email, verified=False)
+        .exclude(user_id=email_address.user_id)
+        .exclude(primary=True)
+        .delete()
+    )
+    return deleted
+
+
 def closed_account_email(user: User) -> str:
     """A unique address that routes nowhere (RFC 2606 reserves .example), so the e-mail column
     stays unique and no message can reach anyone."""
@@ -85,43 +101,34 @@ def closed_account_email(user: User) -> str:
 def account_close(*, user: User) -> User:
     """Closes a member's account (Loi 25: withdrawal of consent), in one transaction.
 
-    What the communities and meetings need to stay true goes through their own rules: pending
-    join requests are withdrawn and every community is left through the community services (so
-    seats free and the leads of a waiting list are told, exactly as when a member leaves), and
-    answers to meetings that have not started are removed under the meeting's lock (so in-person
-    seat counts stay right). Then the personal information goes: calendar feed, e-mail addresses,
-    sessions, profile, and the address kept in the e-mail ledger. The row itself stays,
-    anonymised, so that decisions, past join requests, attendance and past answers keep their
-    history; it reads "Former member" everywhere.
+    Each app above erases its own part first (``members.personal_data``), through its own
+    rules: communities withdraw pending join requests and leave every community (seats free,
+    the waiting list's leads are told, upcoming answers are withdrawn under each meeting's
+    lock), take the member's name out of the leads' messages and clear their motivations;
+    meetings withdraw the remaining upcoming answers, clear dietary needs and delete the
+    calendar feed. Then the member's own data goes: the admin log's mentions of them, their
+    address in the outbox, their e-mail addresses, sessions and profile. The row itself
+    stays, anonymised, so that decisions, past join requests, attendance and past answers keep
+    their history; it reads "Former member" everywhere.
 
-    Safe to run twice: a closed account is returned as it is."""
+    Safe to run twice: a closed account is returned as it is. Its cost grows with the number of
+    communities the member belongs to, not with their history."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.closed_at is not None:
             return user
-        addresses = {
-            user.email,
-            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-        }
+        # Taken before anything is erased: the parts look for the member's name and addresses.
+        subject = data_subject(user)
+        for part in personal_data_parts():
+            part.erase(subject)
 
-        for join_request in JoinRequest.objects.filter(
-            member=user, status=JoinRequestStatus.PENDING
-        ).select_related("community"):
-            community_services.join_request_withdraw(join_request=join_request, member=user)
-        for membership in Membership.objects.filter(member=user).select_related("community"):
-            community_services.membership_leave(community=membership.community, member=user)
-
-        _remove_upcoming_answers(user)
-        _clear_personal_data_in_history(user)
-
-        CalendarFeedToken.objects.filter(member=user).delete()
-        EmailAddress.objects.filter(user=user).delete()
+        _anonymise_admin_log(subject)
         anonymous_address = closed_account_email(user)
         # The outbox keeps which messages went out (so none is sent twice), not to whom.
-        messages_forget_address(user_id=user.pk, addresses=addresses, replacement=anonymous_address)
-        # Messages to leads named the requester in their subject ("X asks to join ...").
-        _submitted_messages_about(user).exclude(subject="").update(subject="")
-
+        messages_forget_address(
+            user_id=user.pk, addresses=subject.addresses, replacement=anonymous_address
+        )
+        EmailAddress.objects.filter(user=user).delete()
         for field, value in _CLEARED_PROFILE.items():
             setattr(user, field, value)
         user.email = anonymous_address
@@ -137,36 +144,53 @@ def account_close(*, user: User) -> User:
     return user
 
 
-def _remove_upcoming_answers(user: User) -> None:
-    """Answers to meetings that have not started are withdrawn; past ones stay as history.
-
-    The meetings app has no service to withdraw an answer; this follows ``rsvp_set``'s rule
-    (lock the meeting's row, then change its answers) so a concurrent answer counts the freed
-    in-person seat right."""
-    now = timezone.now()
-    meeting_ids = list(
-        Rsvp.objects.filter(member=user, meeting__starts_at__gt=now)
-        .order_by("meeting_id")
-        .values_list("meeting_id", flat=True)
+def _anonymise_admin_log(subject: DataSubject) -> None:
+    """The admin log (django.contrib.admin's LogEntry) keeps what staff did, and when: it
+    stays, as the association's record, but no longer names the member. Entries about their
+    account read "Former member"; elsewhere (their membership, their join request...) their
+    name and addresses are replaced in the entry's title and message. One read, one write."""
+    user_type = ContentType.objects.get_for_model(User)
+    own = Q(content_type=user_type, object_id=str(subject.user.pk))
+    entries = LogEntry.objects.filter(
+        own | subject.mentions("object_repr") | subject.mentions("change_message")
     )
-    # Locked in id order, as every other path locks one meeting: no deadlock between them.
-    list(Meeting.objects.select_for_update().filter(pk__in=meeting_ids).order_by("pk"))
-    Rsvp.objects.filter(member=user, meeting_id__in=meeting_ids).delete()
+    label = former_member_label()
+    changed = []
+    for entry in entries:
+        about_them = entry.content_type_id == user_type.pk and entry.object_id == str(
+            subject.user.pk
+        )
+        object_repr = label if about_them else subject.redact(entry.object_repr)
+        change_message = _redact_change_message(entry.change_message, subject, about_them)
+        if (object_repr, change_message) != (entry.object_repr, entry.change_message):
+            entry.object_repr = object_repr[: LogEntry._meta.get_field("object_repr").max_length]
+            entry.change_message = change_message
+            changed.append(entry)
+    LogEntry.objects.bulk_update(changed, ["object_repr", "change_message"])
 
 
-def _clear_personal_data_in_history(user: User) -> None:
-    """What the history keeps is what happened and when; what the member wrote about themselves
-    goes (their motivation to join, their dietary needs)."""
-    JoinRequest.objects.filter(member=user).exclude(motivation="").update(motivation="")
-    Rsvp.objects.filter(member=user).exclude(dietary_needs="").update(dietary_needs="")
+def _redact_change_message(message: str, subject: DataSubject, about_them: bool) -> str:
+    """A LogEntry's message is JSON (a list of what was added or changed, with the titles of
+    inline objects) or, in older entries, plain text."""
+    try:
+        structured = json.loads(message)
+    except ValueError:
+        return subject.redact(message, about_them=about_them)
+    if not isinstance(structured, list):
+        return subject.redact(message, about_them=about_them)
 
+    def walk(value):
+        if isinstance(value, str):
+            return subject.redact(value, about_them=about_them)
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        return value
 
-def _submitted_messages_about(user: User):
-    """The "asks to join" messages about the member's join requests (see communities.emails)."""
-    ids = list(JoinRequest.objects.filter(member=user).values_list("pk", flat=True))
-    return OutboxMessage.objects.filter(
-        kind="communities.join_request_submitted", params__join_request__in=ids
-    )
+    redacted = walk(structured)
+    # Written back as Django wrote it (json.dumps' defaults), so an untouched entry is equal.
+    return json.dumps(redacted) if redacted != structured else message
 
 
 def _delete_sessions(user: User) -> None:

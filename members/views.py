@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aimq_portal.redirects import safe_next
 from members.forms import AccountCloseForm, ConsentForm, ProfileForm
 from members.models import User
-from members.selectors import account_close_summary, member_data_export
+from members.selectors import account_close_summaries, member_data_export
 from members.services import account_close, consent_record, profile_update
 
 
@@ -88,5 +88,5 @@ def close_account(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("home")
-    context = {"form": form, **account_close_summary(user=request.user)}
+    context = {"form": form, "summaries": account_close_summaries(user=request.user)}
     return render(request, "members/account_close.html", context)

@@ -105,7 +105,9 @@ def message_resend(*, message: OutboxMessage) -> bool:
 
 def messages_forget_address(*, user_id: int, addresses: Iterable[str], replacement: str) -> int:
     """Account closure: the outbox keeps which messages went out (so none is sent twice), not
-    to whom. Messages still pending for the account are dropped."""
+    to whom: ``replacement`` (an address that routes nowhere) takes the place of the member's.
+    Messages still pending for the account are not sent. ``addresses`` must be the member's
+    own (confirmed) ones: another's history is never touched."""
     addresses = [address.lower() for address in addresses]
     to_member = OutboxMessage.objects.filter(recipient_id=user_id) | OutboxMessage.objects.filter(
         to_email__in=addresses
@@ -114,3 +116,17 @@ def messages_forget_address(*, user_id: int, addresses: Iterable[str], replaceme
         status=MessageStatus.SKIPPED, skipped_because="account closed", claimed_until=None
     )
     return to_member.update(to_email=replacement.lower(), last_error="", body_text="", body_html="")
+
+
+def messages_forget_subjects(*, kind: str, param: str, values: Iterable) -> int:
+    """Empties the subjects of the messages of ``kind`` whose parameter ``param`` is one of
+    ``values``: messages about a member sent to someone else ("X asks to join", to the leads),
+    which name them. The app that wrote the messages knows their kind and parameters."""
+    values = list(values)
+    if not values:
+        return 0
+    return (
+        OutboxMessage.objects.filter(kind=kind, **{f"params__{param}__in": values})
+        .exclude(subject="")
+        .update(subject="")
+    )

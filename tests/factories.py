@@ -105,3 +105,22 @@ class RsvpFactory(DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     member = factory.SubFactory(UserFactory)
     response = "in_person"
+
+
+class SentMessageFactory(DjangoModelFactory):
+    """A message the outbox sent (its history), created directly."""
+
+    class Meta:
+        model = "notifications.OutboxMessage"
+
+    key = factory.Sequence(lambda n: f"test:message:{n}")
+    kind = "legacy"
+    to_email = "quelqu-un@example.org"
+    subject = "Un message du portail"
+    status = "sent"
+    sent_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        kwargs["to_email"] = kwargs["to_email"].lower()  # as the outbox stores addresses
+        return kwargs

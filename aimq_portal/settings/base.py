@@ -127,7 +127,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, restricted to addresses that belong to the account (see the module).
+    "members.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,6 +156,17 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Which addresses are a member's (README, "Privacy and security"): an address belongs to an
+# account once confirmed from its mailbox, or as the account's login address (User.email, unique,
+# never set to an unconfirmed address while the account has a confirmed one). An address typed on
+# /comptes/email/ and never confirmed belongs to nobody. allauth stores it (enumeration
+# prevention forbids saying it is taken) and its own look-ups for log-in, password reset and
+# sign-up still find the account that typed it; members.selectors.users_owning_email replaces
+# them (members.auth_backends, members.forms), and the data download and the closure use
+# members.selectors.member_addresses. Several confirmed addresses per account stay possible (an
+# engineer changing employer keeps both for a while). ACCOUNT_CHANGE_EMAIL (one address, the new
+# one pending until confirmed) would not be enough: its pending address is the same unverified
+# row allauth's look-ups find; ACCOUNT_MAX_EMAIL_ADDRESSES only bounds how many are typed.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -162,7 +174,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AIMQ] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 # Sign-up adds the consent Loi 25 asks for and the choice to show one's contact details.
-ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
+# The password reset looks an address up among confirmed ones only (members.forms).
+ACCOUNT_FORMS = {
+    "signup": "members.forms.SignupForm",
+    "reset_password": "members.forms.ResetPasswordForm",
+}
 # allauth's own rate limits stay on (they are its defaults); spelled out so they are visible.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

@@ -78,6 +78,7 @@ PAGES = {
     "consent": ("unconsented", lambda w: reverse("members:consent")),
     "profile": ("member", lambda w: reverse("members:profile")),
     "profile-form": ("member", lambda w: reverse("members:profile_edit")),
+    "account-close": ("lead", lambda w: reverse("members:account_close")),
     "sign-up": ("anonymous", lambda w: reverse("account_signup")),
     "log-in": ("anonymous", lambda w: reverse("account_login")),
 }

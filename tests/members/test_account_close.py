@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -33,6 +36,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     RsvpFactory,
+    SentMessageFactory,
     UserFactory,
 )
 from tests.helpers import page_text, shown_messages
@@ -196,6 +200,121 @@ def test_closing_removes_answers_to_upcoming_meetings_and_frees_the_room(communi
     meeting_services.rsvp_set(meeting=meeting, member=colleague, response="in_person")
 
 
+def test_closing_takes_the_name_out_of_the_leads_messages(community, lead, leaving):
+    declined = JoinRequestFactory(community=CommunityFactory(), member=leaving)
+    declining_lead = LeadMembershipFactory(community=declined.community).member
+    community_services.join_request_decline(
+        join_request=declined,
+        decided_by=declining_lead,
+        message="Bonjour Gisèle, écrivez à partante@example.org quand un siège se libère.",
+    )
+    community_services.membership_remove(
+        membership=Membership.objects.get(community=community, member=leaving),
+        removed_by=lead,
+        reason="Mme Partante a quitté la Ville. Son poste est à côté du nôtre.",
+    )
+    someone_else = MembershipFactory(community=community).member
+    community_services.membership_remove(
+        membership=Membership.objects.get(community=community, member=someone_else),
+        removed_by=lead,
+        reason="Remplacé par Gisèle Partante; voyez avec Gisèle Roy.",
+    )
+
+    account_close(user=leaving)
+
+    declined.refresh_from_db()
+    assert declined.decision_message == (
+        "Bonjour Ancien membre, écrivez à Ancien membre quand un siège se libère."
+    )
+    messages = dict(
+        Decision.objects.filter(action=DecisionAction.REMOVED).values_list("subject", "message")
+    )
+    # About them, any of their names; "à côté" is not a name (the case differs).
+    assert (
+        messages[leaving.pk]
+        == "Mme Ancien membre a quitté la Ville. Son poste est à côté du nôtre."
+    )
+    # About someone else, only their full name: "Gisèle" alone may be another Gisèle.
+    assert messages[someone_else.pk] == "Remplacé par Ancien membre; voyez avec Gisèle Roy."
+    assert Decision.objects.get(join_request=declined, action="declined").message == (
+        declined.decision_message
+    )
+
+
+def test_closing_takes_the_name_out_of_the_admin_log(staff, leaving, community):
+    membership = Membership.objects.get(member=leaving)
+    LogEntry.objects.log_actions(
+        user_id=staff.pk, queryset=[leaving], action_flag=CHANGE, change_message="Profil corrigé"
+    )
+    LogEntry.objects.log_actions(
+        user_id=staff.pk,
+        queryset=[community],
+        action_flag=CHANGE,
+        change_message=[{"added": {"name": "membership", "object": str(membership)}}],
+    )
+    unrelated = LogEntry.objects.log_actions(
+        user_id=staff.pk, queryset=[staff], action_flag=CHANGE, change_message="Rien à voir"
+    )[0]
+    assert LogEntry.objects.filter(object_repr="Gisèle Partante").exists()
+
+    account_close(user=leaving)
+
+    own, added = LogEntry.objects.exclude(pk=unrelated.pk).order_by("pk")
+    assert own.object_repr == "Ancien membre"
+    assert own.change_message == "Profil corrigé"
+    assert f"Ancien membre – {community.name_fr}" in added.get_change_message()
+    stored = " ".join(
+        f"{title} {message}"
+        for title, message in LogEntry.objects.values_list("object_repr", "change_message")
+    )
+    assert "Partante" not in stored
+    assert "Gisèle" not in stored
+    assert "Gis\\u00e8le" not in stored  # as the JSON of a message spells it
+    unrelated.refresh_from_db()
+    assert (unrelated.object_repr, unrelated.change_message) == (str(staff), "Rien à voir")
+
+
+def test_closing_costs_the_same_queries_whatever_the_history(
+    community, lead, django_assert_max_num_queries
+):
+    """The cost grows with the communities the member belongs to (each is left through its
+    service, under its lock), never with the length of their history."""
+
+    def member_with_history(size: int):
+        member = MembershipFactory(community=community, member__last_name="Historique").member
+        JoinRequestFactory(community=CommunityFactory(), member=member)
+        upcoming = MeetingFactory(community=community)
+        RsvpFactory(meeting=upcoming, member=member, dietary_needs="Végétarien")
+        for index in range(size):
+            past = _past_meeting(community)
+            RsvpFactory(meeting=past, member=member, dietary_needs="Sans noix")
+            Attendance.objects.create(meeting=past, member=member, mode="in_person")
+            old = JoinRequestFactory(community=CommunityFactory(), member=member)
+            community_services.join_request_decline(
+                join_request=old,
+                decided_by=LeadMembershipFactory(community=old.community).member,
+                message=f"Désolé M. Historique ({index}).",
+            )
+            SentMessageFactory(
+                key=f"k-{member.pk}-{index}", to_email=member.email, subject="Rappel"
+            )
+            LogEntry.objects.log_actions(
+                user_id=lead.pk, queryset=[member], action_flag=CHANGE, change_message="Vu"
+            )
+        return member
+
+    def queries_to_close(member) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            account_close(user=member)
+        return len(captured)
+
+    assert queries_to_close(member_with_history(1)) == queries_to_close(member_with_history(6))
+    member = member_with_history(3)
+    # 47: the outbox drops the member's pending messages, then forgets their address.
+    with django_assert_max_num_queries(47):
+        account_close(user=member)
+
+
 def test_a_lead_who_closes_leaves_their_community(community, lead):
     account_close(user=lead)
 
@@ -266,6 +385,20 @@ def test_page_explains_what_is_erased_and_what_is_kept(client, lead, community, 
     assert community.name_en in html
     assert "You lead at least one community" in html
     assert 'name="password"' in html
+
+
+def test_page_counts_the_requests_and_answers_that_will_go(client, community, leaving, english):
+    JoinRequestFactory(community=CommunityFactory(), member=leaving)
+    for _ in range(2):
+        RsvpFactory(meeting=MeetingFactory(community=community), member=leaving)
+    RsvpFactory(meeting=_past_meeting(community), member=leaving)
+    client.force_login(leaving)
+
+    html = " ".join(page_text(client.get(CLOSE_URL)).split())
+
+    assert "1 pending join request will be withdrawn." in html
+    assert "2 answers to upcoming meetings will be removed." in html
+    assert "You lead at least one community" not in html
 
 
 def test_wrong_password_keeps_the_page_with_an_error(client, leaving, english):

@@ -1,20 +1,23 @@
 """Download my data (Loi 25: the right of access): everything the portal holds about a member,
 as a JSON file, from their profile."""
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from communities import services as community_services
 from communities.models import Decision, DecisionAction, JoinRequestStatus
+from meetings import services as meeting_services
 from meetings.models import Attendance, CalendarFeedToken
-from notifications.models import OutboxMessage
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -22,6 +25,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     RsvpFactory,
+    SentMessageFactory,
     UserFactory,
 )
 from tests.helpers import page_text
@@ -61,15 +65,13 @@ def _history(member, *, size: int = 1) -> None:
         )
         RsvpFactory(meeting=past, member=member, response="online")
         Attendance.objects.create(meeting=past, member=member, mode="online")
-        OutboxMessage.objects.create(
+        SentMessageFactory(
             key=f"meeting:{past.pk}:reminder:1440:to:{member.pk}",
             kind="meetings.reminder",
             params={"meeting": past.pk, "offset_minutes": 1440},
             recipient=member,
             to_email=member.email,
             subject=f"[AIMQ] Demain : Bilan {index}",
-            status="sent",
-            sent_at=timezone.now(),
         )
     CalendarFeedToken.objects.get_or_create(member=member)
 
@@ -140,6 +142,84 @@ def test_download_holds_the_members_history(member_client, member):
     assert data["calendar_feed"]["exists"] is True
 
 
+def test_download_holds_the_emails_sent_to_every_confirmed_address(member_client, member):
+    EmailAddress.objects.create(user=member, email="ancienne@example.org", verified=True)
+    EmailAddress.objects.create(user=member, email="tapee@example.org", verified=False)
+    for recipient in (member.email, "ANCIENNE@example.org", "tapee@example.org"):
+        SentMessageFactory(
+            key=f"to:{recipient}",
+            to_email=recipient,
+            subject=f"À {recipient}",
+            sent_at=timezone.now(),
+        )
+
+    data = member_client.get(EXPORT_URL).json()
+
+    # Not only the primary address; never one typed and not confirmed (it may be anyone's).
+    # (The outbox keeps addresses in lower case.)
+    assert sorted(email["to"] for email in data["emails_sent"]) == sorted(
+        [member.email, "ancienne@example.org"]
+    )
+
+
+def _lead_writings(lead, *, index: int = 0) -> None:
+    """What a lead writes: a decision with its message, a removal with its reason, a meeting
+    with its agenda, its follow-up and a document."""
+    community = CommunityFactory(name_fr=f"Menée {index}")
+    LeadMembershipFactory(community=community, member=lead)
+    declined = JoinRequestFactory(community=community, member__last_name=f"Demandeur{index}")
+    community_services.join_request_decline(
+        join_request=declined, decided_by=lead, message=f"Revenez l'an prochain {index}."
+    )
+    removed = MembershipFactory(community=community, member__last_name=f"Retiré{index}")
+    community_services.membership_remove(
+        membership=removed, removed_by=lead, reason=f"Changement d'emploi {index}."
+    )
+    meeting = meeting_services.meeting_schedule(
+        community=community,
+        scheduled_by=lead,
+        title=f"Atelier {index}",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        format="online",
+        meeting_url="https://meet.example.org/atelier",
+        agenda=f"<p>Ordre du jour {index}</p>",
+    )
+    meeting_services.followup_save(
+        meeting=meeting, saved_by=lead, minutes=f"<p>Compte rendu {index}</p>"
+    )
+    meeting_services.followup_document_add(
+        meeting=meeting,
+        uploaded_by=lead,
+        file=SimpleUploadedFile(f"notes-{index}.pdf", b"%PDF-1.4", "application/pdf"),
+        title=f"Présentation {index}",
+    )
+
+
+def test_download_holds_what_the_member_wrote_as_a_lead(member_client, member):
+    _lead_writings(member)
+
+    data = member_client.get(EXPORT_URL).json()
+
+    assert [(d["action"]["code"], d["message"]) for d in data["decisions_made"]] == [
+        ("declined", "Revenez l'an prochain 0."),
+        ("removed", "Changement d'emploi 0."),
+    ]
+    assert data["decisions_made"][0]["community"] == "Menée 0"
+    [scheduled] = data["meetings_scheduled"]
+    assert scheduled["meeting"]["title"] == "Atelier 0"
+    assert scheduled["agenda"] == "<p>Ordre du jour 0</p>"
+    [followup] = data["followups_written"]
+    assert followup["minutes"] == "<p>Compte rendu 0</p>"
+    [document] = data["followup_documents_uploaded"]
+    assert (document["title"], document["meeting"]["title"]) == ("Présentation 0", "Atelier 0")
+    assert document["file_name"].startswith("notes-0")
+    # Whom the lead's decisions were about is those members' information, not the lead's.
+    body = json.dumps(data)
+    assert "Demandeur0" not in body
+    assert "Retiré0" not in body
+
+
 def test_download_never_holds_the_calendar_feed_secret(member_client, member):
     token = CalendarFeedToken.objects.create(member=member).token
 
@@ -156,14 +236,8 @@ def test_download_holds_nothing_of_other_members(member_client, member):
     MembershipFactory(community=community, member=member)
     meeting = MeetingFactory(community=community)
     RsvpFactory(meeting=meeting, member=colleague)
-    OutboxMessage.objects.create(
-        key="other",
-        kind="legacy",
-        recipient=colleague,
-        to_email=colleague.email,
-        subject="Pour la collègue",
-        status="sent",
-        sent_at=timezone.now(),
+    SentMessageFactory(
+        key="other", to_email=colleague.email, subject="Pour la collègue", sent_at=timezone.now()
     )
 
     body = member_client.get(EXPORT_URL).content.decode()
@@ -173,10 +247,13 @@ def test_download_holds_nothing_of_other_members(member_client, member):
     assert colleague.last_name not in body
 
 
-def test_download_costs_a_fixed_number_of_queries(client, member):
+def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_max_num_queries):
     quiet = UserFactory()
     _history(member, size=6)
     _history(quiet, size=1)
+    for index in range(3):
+        _lead_writings(member, index=index)
+    _lead_writings(quiet)
 
     def queries_for(person) -> int:
         client.force_login(person)
@@ -185,6 +262,12 @@ def test_download_costs_a_fixed_number_of_queries(client, member):
         return len(captured)
 
     assert queries_for(member) == queries_for(quiet)
+    client.force_login(member)
+    # The session and the user; the member's confirmed addresses, every address on the
+    # account, the outbox; then each app's part (communities four, meetings eight: the
+    # reminders sent, then their meetings).
+    with django_assert_max_num_queries(17):
+        client.get(EXPORT_URL)
 
 
 def test_download_refuses_post(member_client):

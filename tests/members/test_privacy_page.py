@@ -80,3 +80,13 @@ def test_privacy_page_links_a_member_to_their_rights_and_shows_their_consent(
     assert f'href="{reverse("members:profile_edit")}"' in html
     assert f'href="{reverse("members:account_close")}"' in html
     assert "You gave your consent on Jan. 15, 2026." in html
+
+
+def test_privacy_page_says_what_stays_after_closing_and_why(client, english):
+    html = " ".join(page_text(client.get(PRIVACY_URL)).split())
+
+    assert "What stays after you close your account, and why" in html
+    assert "The messages leads wrote with their decisions" in html
+    assert "The administration log" in html
+    assert "What you wrote as a lead" in html
+    assert "An address added to an account and not confirmed gives access to nothing" in html
