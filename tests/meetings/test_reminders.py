@@ -17,8 +17,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from meetings import services
 from meetings.models import MeetingReminder
