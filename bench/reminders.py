@@ -2,11 +2,11 @@
 
 A fresh PostgreSQL database gets N/15 communities of 15 members, each with a meeting starting in
 a day less a minute, so that every member's "1 day before" reminder is due now. A real Celery
-worker (BENCH_REMINDER_CONCURRENCY processes, prefork) on a real Redis broker runs the beat's
-task (the sweep writes the reminders to the outbox; the relay sends them) into a mail catcher
-listening on SMTP. Measured: the time from the beat's task to the last message received,
-messages lost and duplicated (by Message-ID), and what a beat tick costs once nothing is left
-to do (the sweep and the relay, in this process).
+worker (BENCH_REMINDER_CONCURRENCY processes, prefork) and Celery beat on a real Redis broker
+run the beat's reminder task (the sweep writes the reminders to the outbox; the relay sends
+them) into a mail catcher listening on SMTP. Measured: the time from the beat's task to the
+last message received, messages lost and duplicated (by Message-ID), and what a beat tick costs
+once nothing is left to do (the sweep and the relay, in this process).
 
 With --kill, the worker's pool processes are killed (SIGKILL) once a third of the messages
 arrived: the worker starts new ones, and the messages those held are sent again when their
@@ -216,6 +216,31 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def _start_beat(env: dict[str, str]) -> subprocess.Popen:
+    """Celery beat with the portal's schedule: the relay every minute (what picks up the
+    messages a killed worker held once their lease ends)."""
+    schedule = Path(env["AIMQ_VAR_DIR"]) / "celerybeat-schedule"
+    schedule.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in schedule.parent.glob("celerybeat-schedule*"):
+        leftover.unlink()
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "celery"),
+            "-A",
+            "aimq_portal",
+            "beat",
+            "--schedule",
+            str(schedule),
+            "--loglevel",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def _pool_processes(worker: subprocess.Popen) -> list[int]:
     result = subprocess.run(
         ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False
@@ -250,6 +275,7 @@ def run(count: int, kill: bool, timeout: float) -> dict:
         expected = _build_data(count)
         app.control.purge()
         worker = _start_worker(env)
+        beat = _start_beat(env)
         try:
             time.sleep(3)  # the worker connects to the broker before the beat's task is sent
             started = time.monotonic()
@@ -265,8 +291,9 @@ def run(count: int, kill: bool, timeout: float) -> dict:
             # Anything still on its way (a duplicate after a kill) arrives within seconds.
             time.sleep(5)
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            for process in (beat, worker):
+                process.terminate()
+                process.wait(timeout=30)
 
         received_ids = catcher.message_ids
         sent_rows = OutboxMessage.objects.filter(status="sent").count()
