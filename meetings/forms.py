@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
+from submit_once.forms import SubmitOnceMixin
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 MEETING_YEARS = (2000, 2100)
@@ -66,6 +67,10 @@ class MeetingForm(forms.ModelForm):
         return _within_calendar(self.cleaned_data["ends_at"])
 
 
+class MeetingScheduleForm(SubmitOnceMixin, MeetingForm):
+    """A new meeting: sent once, however many times its button is pressed."""
+
+
 def _within_calendar(moment):
     # A year far off is a typing mistake, and at the calendar's end (31 December 9999) a
     # Montreal time cannot even be converted to UTC for the database: refused beside the field.
@@ -78,7 +83,7 @@ def _within_calendar(moment):
     return moment
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(SubmitOnceMixin, forms.Form):
     response = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect)
     stays_for_lunch = forms.BooleanField(label=_("I will stay for lunch"), required=False)
     dietary_needs = forms.CharField(
@@ -102,7 +107,7 @@ class CancelForm(forms.Form):
     """Nothing to fill in: the confirmation page's button."""
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(SubmitOnceMixin, forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 from members.services import PROFILE_FIELDS, consent_record
+from submit_once.forms import SubmitOnceMixin
+from submit_once.services import submit_once
 
 CONTACT_VISIBLE_LABEL = _(
     "Let the members of my communities see my e-mail address and phone number"
@@ -51,7 +53,7 @@ class ConsentForm(forms.Form):
         )
 
 
-class SignupForm(ConsentForm, AllauthSignupForm):
+class SignupForm(SubmitOnceMixin, ConsentForm, AllauthSignupForm):
     """allauth's sign-up (e-mail, password twice) with the consent Loi 25 asks for, recorded with
     its date, and the member's choice to show their contact details to fellow members."""
 
@@ -68,6 +70,14 @@ class SignupForm(ConsentForm, AllauthSignupForm):
             for name in ("password1", "password2"):
                 if name in self.fields:
                     self.fields[name].widget.render_value = True
+
+    def try_save(self, request):
+        # Once per sending: a second click is sent to the page the first one led to, instead
+        # of creating the account (or mailing "you already have an account") again.
+        with submit_once(self) as submission:
+            user, response = super().try_save(request)
+            submission.result_url = reverse("account_email_verification_sent")
+        return user, response
 
     def custom_signup(self, request, user: User) -> None:
         consent_record(user=user, contact_visible=self.cleaned_data["contact_visible"])

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "aimq_portal",
+    "submit_once",
     "members",
     "communities",
     "meetings",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     # so CommonMiddleware does not need the language earlier.
     "aimq_portal.middleware.FrenchFirstLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A creating form sent twice: the second answer is the page of what the first created.
+    "submit_once.middleware.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After authentication and messages: an account without consent (Loi 25) sees the consent
@@ -238,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-meeting-reminders": {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Creating forms' one-time tokens, once the forms no longer accept them.
+    "prune-form-submissions": {
+        "task": "submit_once.tasks.prune_submissions",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 # How long before a meeting its reminders go out (local wall-clock days; see meetings.services).
