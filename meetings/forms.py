@@ -5,6 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.validators import validate_single_line
 from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
 from submit_once.forms import SubmitOnceMixin
 
@@ -91,6 +92,7 @@ class RsvpForm(SubmitOnceMixin, forms.Form):
         required=False,
         max_length=300,
         help_text=_("Only the leads see it, to order the lunch."),
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -118,6 +120,7 @@ class FollowUpForm(SubmitOnceMixin, forms.Form):
         label=_("Recording link"),
         required=False,
         max_length=500,
+        validators=[validate_single_line],
         help_text=_("Starts with https://."),
     )
     recording_public = forms.BooleanField(
@@ -133,7 +136,12 @@ class FollowUpForm(SubmitOnceMixin, forms.Form):
             attrs={"accept": ",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS)}
         ),
     )
-    document_title = forms.CharField(label=_("Document title"), required=False, max_length=200)
+    document_title = forms.CharField(
+        label=_("Document title"),
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+    )
 
 
 class AttendanceForm(forms.Form):
