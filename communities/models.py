@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from aimq_portal.validators import validate_single_line
 
 DEFAULT_CAPACITY = 15
+# The column is a smallint: PostgreSQL refuses more (SQLite would store it).
+MAX_CAPACITY = 32767
 
 
 class Community(models.Model):
@@ -31,6 +34,7 @@ class Community(models.Model):
         _("capacity"),
         default=DEFAULT_CAPACITY,
         help_text=_("Maximum number of members, leads included."),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     accepting_requests = models.BooleanField(
         _("accepting join requests"),

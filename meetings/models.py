@@ -9,7 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, URLValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +98,8 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty when the room has no limit."),
+        # The column is a smallint: PostgreSQL refuses more (SQLite would store it).
+        validators=[MaxValueValidator(32767)],
     )
     invited_experts = models.TextField(_("invited experts"), blank=True)
     lunch_provided = models.BooleanField(_("lunch provided"), default=False)
