@@ -258,3 +258,15 @@ def test_the_capacity_service_refuses_a_capacity_past_the_column(world):
         community_set_capacity(community=world, capacity=32768, changed_by=StaffFactory())
 
     assert refused.value.code == "max_capacity"
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_what_the_admin_now_stops_first(world):
+    """Why the checks above matter: SQLite stores both, PostgreSQL answers with an error (a 500
+    when the admin passed them through)."""
+    from django.db import DataError, transaction
+
+    with pytest.raises(DataError), transaction.atomic():
+        Community.objects.filter(pk=world.pk).update(capacity=70000)
+    with pytest.raises(DataError, match="NUL"), transaction.atomic():
+        list(Community.objects.filter(name_fr="\x00"))
