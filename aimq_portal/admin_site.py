@@ -1,6 +1,6 @@
 """The portal's admin site: Django's, with every page validating what it is given before it
 queries or saves (PostgreSQL refuses what SQLite lets through: a NUL in a string, a number past
-its column), and a log-in as rate-limited as the members' (see ``login``).
+its column), and a log-in under the members' rate limits (allauth's ACCOUNT_RATE_LIMITS).
 
 Every ModelAdmin registered here (the portal's and the installed apps') is given
 ``ValidatingAdminMixin`` by ``register``, so a new admin page is covered without anyone
@@ -8,8 +8,11 @@ remembering to; tests/test_admin_input.py walks them all."""
 
 from functools import wraps
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -86,7 +89,44 @@ class ValidatingAdminMixin:
         return super().response_action(request, queryset)
 
 
+class AdminLoginForm(AdminAuthenticationForm):
+    """Authenticates through allauth, as the members' log-in does: each failure counts toward
+    the "login_failed" limits (per address and per IP, shared with the members' log-in), and a
+    success rolls its own attempt back."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = get_adapter(self.request).authenticate(
+                    self.request, email=email, password=password
+                )
+            except ValidationError as error:
+                if error.code == "too_many_login_attempts":
+                    raise ratelimit.RateLimited from error
+                raise
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
 class PortalAdminSite(admin.AdminSite):
+    login_form = AdminLoginForm
+
+    def login(self, request, extra_context=None):
+        """The members' limits apply: "login" per IP on every attempt, "login_failed" through
+        the form. Over a limit, the portal's French 429 page."""
+        if request.method == "POST":
+            refused = ratelimit.consume_or_429(request, action="login")
+            if refused:
+                return refused
+        try:
+            return super().login(request, extra_context)
+        except ratelimit.RateLimited:
+            return ratelimit.respond_429(request)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ValidatingAdminMixin):
