@@ -216,6 +216,34 @@ STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=["staf
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="")) or (
     "filesystem://"
 )
+
+# The cache holds allauth's rate limits, so every process serving the portal (gunicorn's
+# workers, several hosts) must share it: a per-process cache would multiply each limit by the
+# number of workers. Redis when one is configured (CACHE_URL, else REDIS_URL, else a Redis
+# broker: the same server, under the "aimq" key prefix; the portal never flushes the cache).
+# Otherwise files under var/cache/, shared by the processes of one host (`make run`).
+CACHE_URL = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+if not CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHE_URL = CELERY_BROKER_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "aimq",
+            # A Redis that does not answer fails the request quickly rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Past MAX_ENTRIES a third of the files are dropped, counters included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
