@@ -86,6 +86,19 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Behind a reverse proxy (nginx, a load balancer) that terminates TLS: the header it sets to
+# say the visitor used https (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto), and how the client's
+# IP reaches allauth's per-IP rate limits: the number of proxies that append to
+# X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), or a header the proxy sets to it
+# (ALLAUTH_TRUSTED_CLIENT_IP_HEADER=X-Real-IP). Off unless set: when gunicorn is reached
+# directly, anyone can send these headers, to pass for https or to dodge the rate limits.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+if _proxy_ssl_header and not _proxy_ssl_header.upper().startswith("HTTP_"):
+    _proxy_ssl_header = "HTTP_" + _proxy_ssl_header.upper().replace("-", "_")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header.upper(), "https") if _proxy_ssl_header else None
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+
 ROOT_URLCONF = "aimq_portal.urls"
 WSGI_APPLICATION = "aimq_portal.wsgi.application"
 
