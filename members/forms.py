@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -75,6 +76,10 @@ class SignupForm(SubmitOnceMixin, ConsentForm, AllauthSignupForm):
         # Once per sending: a second click is sent to the page the first one led to, instead
         # of creating the account (or mailing "you already have an account") again.
         with submit_once(self) as submission:
+            if self.account_already_exists:
+                # A new address's password is hashed (on purpose, slowly); without the same work
+                # here, the answer's speed would tell that this address has an account.
+                make_password(self.cleaned_data["password1"])
             user, response = super().try_save(request)
             submission.result_url = reverse("account_email_verification_sent")
         return user, response
