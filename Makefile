@@ -54,6 +54,11 @@ messages: install
 	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore '.uv/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore '.uv/*'
 
+# Timings no test can assert (they depend on the machine): sign-up must take as long for an
+# address that has an account as for a new one (no account enumeration by timing).
+bench: install
+	$(PY) -m tests.bench_signup_timing
+
 demo: install
 	$(PY) manage.py load_demo_data
 

@@ -3,11 +3,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import MOTIVATION_MAX_LENGTH
+from submit_once.forms import SubmitOnceMixin
 
 DECISION_MESSAGE_MAX_LENGTH = 2000
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(SubmitOnceMixin, forms.Form):
     motivation = forms.CharField(
         label=_("Why do you want to join this community?"),
         max_length=MOTIVATION_MAX_LENGTH,
@@ -22,7 +23,7 @@ class JoinRequestForm(forms.Form):
         ) % {"limit": MOTIVATION_MAX_LENGTH}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SubmitOnceMixin, forms.Form):
     """Approve or decline a join request. Rendered with a prefix per request, so the inbox can
     show one form per request with distinct field ids."""
 

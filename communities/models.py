@@ -1,26 +1,40 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.validators import validate_single_line
+
 DEFAULT_CAPACITY = 15
+# The column is a smallint: PostgreSQL refuses more (SQLite would store it).
+MAX_CAPACITY = 32767
 
 
 class Community(models.Model):
     """A community of practice. Names and mandates are kept in both languages."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name_fr = models.CharField(_("name (French)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    summary_fr = models.CharField(_("short mandate (French)"), max_length=300)
-    summary_en = models.CharField(_("short mandate (English)"), max_length=300)
+    name_fr = models.CharField(
+        _("name (French)"), max_length=150, validators=[validate_single_line]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=150, validators=[validate_single_line]
+    )
+    summary_fr = models.CharField(
+        _("short mandate (French)"), max_length=300, validators=[validate_single_line]
+    )
+    summary_en = models.CharField(
+        _("short mandate (English)"), max_length=300, validators=[validate_single_line]
+    )
     mandate_fr = models.TextField(_("mandate (French)"))
     mandate_en = models.TextField(_("mandate (English)"))
     capacity = models.PositiveSmallIntegerField(
         _("capacity"),
         default=DEFAULT_CAPACITY,
         help_text=_("Maximum number of members, leads included."),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     accepting_requests = models.BooleanField(
         _("accepting join requests"),

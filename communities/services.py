@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities import emails, permissions
 from communities.models import (
+    MAX_CAPACITY,
     MOTIVATION_MAX_LENGTH,
     Community,
     Decision,
@@ -286,6 +287,12 @@ def community_set_capacity(*, community: Community, capacity: int, changed_by: U
     """Changes the cap. Lowering it below the current number of members is refused."""
     if capacity < 1:
         raise ValidationError(_("The capacity must be at least 1."), code="min_capacity")
+    if capacity > MAX_CAPACITY:
+        raise ValidationError(
+            _("The capacity cannot be more than %(max)d."),
+            code="max_capacity",
+            params={"max": MAX_CAPACITY},
+        )
     with transaction.atomic():
         community = _lock_community(community.pk)
         if not changed_by.is_staff:

@@ -18,6 +18,7 @@ from communities import permissions, selectors, services
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
 from communities.selectors import ViewerStatus
+from submit_once.services import submit_once
 
 # Errors of these codes concern what the member typed; the others concern the situation.
 _MOTIVATION_ERROR_CODES = {"required", "max_length"}
@@ -75,11 +76,13 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     form = JoinRequestForm(request.POST)
     if form.is_valid():
         try:
-            services.join_request_create(
-                community=community,
-                member=request.user,
-                motivation=form.cleaned_data["motivation"],
-            )
+            with submit_once(form) as submission:
+                services.join_request_create(
+                    community=community,
+                    member=request.user,
+                    motivation=form.cleaned_data["motivation"],
+                )
+                submission.result_url = detail_url
         except ValidationError as exc:
             field = "motivation" if exc.code in _MOTIVATION_ERROR_CODES else None
             form.add_error(field, exc)
@@ -224,31 +227,36 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DecisionForm(request.POST or None, prefix=_decision_prefix(join_request))
     if request.method == "POST" and form.is_valid():
-        _decide(request, join_request, form.cleaned_data)
-        return redirect(safe_next(request, reverse("communities:inbox")))
+        next_url = safe_next(request, reverse("communities:inbox"))
+        _decide(request, join_request, form, next_url)
+        return redirect(next_url)
     return render(
         request, "communities/request_detail.html", {"join_request": join_request, "form": form}
     )
 
 
-def _decide(request: HttpRequest, join_request: JoinRequest, data: dict) -> None:
+def _decide(
+    request: HttpRequest, join_request: JoinRequest, form: DecisionForm, next_url: str
+) -> None:
+    data = form.cleaned_data
     names = {
         "member": join_request.member.display_name,
         "community": join_request.community.name,
     }
     try:
-        if data["decision"] == DecisionForm.APPROVE:
-            services.join_request_approve(
-                join_request=join_request, decided_by=request.user, message=data["message"]
-            )
-            messages.success(request, _("%(member)s is now a member of %(community)s.") % names)
-        else:
-            services.join_request_decline(
-                join_request=join_request, decided_by=request.user, message=data["message"]
-            )
-            messages.success(
-                request, _("The request of %(member)s to join %(community)s was declined.") % names
-            )
+        with submit_once(form) as submission:
+            if data["decision"] == DecisionForm.APPROVE:
+                services.join_request_approve(
+                    join_request=join_request, decided_by=request.user, message=data["message"]
+                )
+                done = _("%(member)s is now a member of %(community)s.") % names
+            else:
+                services.join_request_decline(
+                    join_request=join_request, decided_by=request.user, message=data["message"]
+                )
+                done = _("The request of %(member)s to join %(community)s was declined.") % names
+            submission.result_url = next_url
+        messages.success(request, done)
     except services.AlreadyDecided as exc:
         messages.info(request, " ".join(exc.messages))
     except services.CommunityFull as exc:

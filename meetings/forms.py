@@ -5,7 +5,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.validators import validate_single_line
 from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
+from submit_once.forms import SubmitOnceMixin
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 MEETING_YEARS = (2000, 2100)
@@ -66,6 +68,10 @@ class MeetingForm(forms.ModelForm):
         return _within_calendar(self.cleaned_data["ends_at"])
 
 
+class MeetingScheduleForm(SubmitOnceMixin, MeetingForm):
+    """A new meeting: sent once, however many times its button is pressed."""
+
+
 def _within_calendar(moment):
     # A year far off is a typing mistake, and at the calendar's end (31 December 9999) a
     # Montreal time cannot even be converted to UTC for the database: refused beside the field.
@@ -78,7 +84,7 @@ def _within_calendar(moment):
     return moment
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(SubmitOnceMixin, forms.Form):
     response = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect)
     stays_for_lunch = forms.BooleanField(label=_("I will stay for lunch"), required=False)
     dietary_needs = forms.CharField(
@@ -86,6 +92,7 @@ class RsvpForm(forms.Form):
         required=False,
         max_length=300,
         help_text=_("Only the leads see it, to order the lunch."),
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -102,7 +109,7 @@ class CancelForm(forms.Form):
     """Nothing to fill in: the confirmation page's button."""
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(SubmitOnceMixin, forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
@@ -113,6 +120,7 @@ class FollowUpForm(forms.Form):
         label=_("Recording link"),
         required=False,
         max_length=500,
+        validators=[validate_single_line],
         help_text=_("Starts with https://."),
     )
     recording_public = forms.BooleanField(
@@ -128,7 +136,12 @@ class FollowUpForm(forms.Form):
             attrs={"accept": ",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS)}
         ),
     )
-    document_title = forms.CharField(label=_("Document title"), required=False, max_length=200)
+    document_title = forms.CharField(
+        label=_("Document title"),
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+    )
 
 
 class AttendanceForm(forms.Form):

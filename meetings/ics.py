@@ -6,6 +6,8 @@ programs show the local time the leads chose, across daylight-saving changes. Th
 changes and SEQUENCE follows ``Meeting.sequence``, so an update replaces the event instead of
 adding a second one."""
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +21,23 @@ from meetings.models import Meeting
 
 PRODID = "-//AIMQ//Communities of practice portal//EN"
 LOCAL_ZONE = ZoneInfo("America/Montreal")
+
+
+# Every way of breaking a line: a title pasted with one (stored before titles were checked, or
+# typed in the admin) must neither break the file nor reach it as a raw CR.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _text(value: str, *, one_line: bool = True) -> str:
+    """A TEXT value the icalendar library can escape: line breaks as LF (escaped as \\n), or
+    spaces in a one-line property; other control characters, which RFC 5545 does not allow in
+    TEXT (HTAB aside), removed."""
+    value = _LINE_BREAKS.sub(" " if one_line else "\n", value or "")
+    return "".join(
+        character
+        for character in value
+        if character in "\n\t" or unicodedata.category(character) != "Cc"
+    )
 
 
 def _uid(meeting: Meeting) -> str:
@@ -39,7 +58,7 @@ def _description(meeting: Meeting, *, include_private: bool) -> str:
     parts = [nh3.clean(meeting.agenda, tags=set()).strip()]
     if include_private and meeting.is_online:
         parts.append(meeting.meeting_url)
-    return "\n\n".join(part for part in parts if part)
+    return _text("\n\n".join(part for part in parts if part), one_line=False)
 
 
 def _event(meeting: Meeting, *, include_private: bool) -> Event:
@@ -47,7 +66,7 @@ def _event(meeting: Meeting, *, include_private: bool) -> Event:
     event.add("uid", _uid(meeting))
     event.add("dtstamp", timezone.now())
     event.add("sequence", meeting.sequence)
-    event.add("summary", meeting.title)
+    event.add("summary", _text(meeting.title))
     event.add("dtstart", meeting.starts_at.astimezone(LOCAL_ZONE))
     event.add("dtend", meeting.ends_at.astimezone(LOCAL_ZONE))
     event.add("last-modified", meeting.updated_at or timezone.now())
@@ -55,9 +74,9 @@ def _event(meeting: Meeting, *, include_private: bool) -> Event:
     if description:
         event.add("description", description)
     if include_private:
-        event.add("location", _location(meeting))
+        event.add("location", _text(_location(meeting)))
         if meeting.is_online:
-            event.add("url", meeting.meeting_url)
+            event.add("url", _text(meeting.meeting_url))
     if meeting.is_cancelled:
         event.add("status", "CANCELLED")
     else:
@@ -100,7 +119,7 @@ def feed_calendar(meetings: Iterable[Meeting], *, include_private: bool, name: s
     meetings = list(meetings)
     calendar_events = [_event(m, include_private=include_private) for m in meetings]
     calendar = _calendar(calendar_events, method="PUBLISH", starts=[m.starts_at for m in meetings])
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _text(name))
     calendar.add("x-wr-timezone", str(LOCAL_ZONE))
     return calendar.to_ical()
 

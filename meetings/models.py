@@ -9,11 +9,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, URLValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.validators import validate_single_line
 from communities.models import Community
 
 https_validator = URLValidator(
@@ -73,7 +74,7 @@ class Meeting(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("community")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     agenda = models.TextField(
         _("agenda"), blank=True, help_text=_("Simple formatting is kept; scripts are removed.")
     )
@@ -82,16 +83,23 @@ class Meeting(models.Model):
     format = models.CharField(
         _("format"), max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.HYBRID
     )
-    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_name = models.CharField(
+        _("venue"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     address = models.TextField(_("address"), blank=True)
     meeting_url = models.URLField(
-        _("online meeting link"), max_length=500, blank=True, validators=[https_validator]
+        _("online meeting link"),
+        max_length=500,
+        blank=True,
+        validators=[https_validator, validate_single_line],
     )
     in_person_seats = models.PositiveSmallIntegerField(
         _("seats in the room"),
         null=True,
         blank=True,
         help_text=_("Leave empty when the room has no limit."),
+        # The column is a smallint: PostgreSQL refuses more (SQLite would store it).
+        validators=[MaxValueValidator(32767)],
     )
     invited_experts = models.TextField(_("invited experts"), blank=True)
     lunch_provided = models.BooleanField(_("lunch provided"), default=False)
@@ -204,7 +212,9 @@ class Rsvp(models.Model):
     )
     response = models.CharField(_("answer"), max_length=10, choices=RsvpResponse.choices)
     stays_for_lunch = models.BooleanField(_("stays for lunch"), default=False)
-    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    dietary_needs = models.CharField(
+        _("dietary needs"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     updated_at = models.DateTimeField(_("answered"), auto_now=True)
 
     class Meta:
@@ -295,7 +305,10 @@ class FollowUp(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True)
     recording_url = models.URLField(
-        _("recording link"), max_length=500, blank=True, validators=[https_validator]
+        _("recording link"),
+        max_length=500,
+        blank=True,
+        validators=[https_validator, validate_single_line],
     )
     recording_public = models.BooleanField(
         _("recording visible to everyone"),
@@ -323,7 +336,9 @@ class FollowUpDocument(models.Model):
     followup = models.ForeignKey(
         FollowUp, on_delete=models.CASCADE, related_name="documents", verbose_name=_("follow-up")
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     file = models.FileField(
         _("file"),
         upload_to="meetings/followups/%Y/%m/",

@@ -20,8 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
 from meetings import ics, permissions, selectors, services
-from meetings.forms import AttendanceForm, CancelForm, FollowUpForm, MeetingForm, RsvpForm
+from meetings.forms import (
+    AttendanceForm,
+    CancelForm,
+    FollowUpForm,
+    MeetingForm,
+    MeetingScheduleForm,
+    RsvpForm,
+)
 from meetings.models import FollowUpDocument, Meeting
+from submit_once.services import submit_once
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -103,13 +111,15 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     form = RsvpForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
-            answer = services.rsvp_set(
-                meeting=meeting,
-                member=request.user,
-                response=form.cleaned_data["response"],
-                stays_for_lunch=form.cleaned_data.get("stays_for_lunch", False),
-                dietary_needs=form.cleaned_data.get("dietary_needs", ""),
-            )
+            with submit_once(form) as submission:
+                answer = services.rsvp_set(
+                    meeting=meeting,
+                    member=request.user,
+                    response=form.cleaned_data["response"],
+                    stays_for_lunch=form.cleaned_data.get("stays_for_lunch", False),
+                    dietary_needs=form.cleaned_data.get("dietary_needs", ""),
+                )
+                submission.result_url = _detail_url(meeting)
         except services.MeetingClosed as exc:
             messages.info(request, " ".join(exc.messages))
             return redirect(_detail_url(meeting))
@@ -134,12 +144,14 @@ def meeting_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     community = get_object_or_404(Community, slug=slug)
     if not permissions.can_manage_meetings(request.user, community):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, instance=Meeting(community=community))
+    form = MeetingScheduleForm(request.POST or None, instance=Meeting(community=community))
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_schedule(
-                community=community, scheduled_by=request.user, **form.cleaned_data
-            )
+            with submit_once(form) as submission:
+                meeting = services.meeting_schedule(
+                    community=community, scheduled_by=request.user, **form.cleaned_data
+                )
+                submission.result_url = _detail_url(meeting)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -320,20 +332,23 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.followup_save(
-                meeting=meeting,
-                saved_by=request.user,
-                minutes=data["minutes"],
-                recording_url=data["recording_url"],
-                recording_public=data["recording_public"],
-            )
-            if data["document"]:
-                services.followup_document_add(
+            # Once per sending: a double click must not add the document twice.
+            with submit_once(form) as submission:
+                services.followup_save(
                     meeting=meeting,
-                    uploaded_by=request.user,
-                    file=data["document"],
-                    title=data["document_title"],
+                    saved_by=request.user,
+                    minutes=data["minutes"],
+                    recording_url=data["recording_url"],
+                    recording_public=data["recording_public"],
                 )
+                if data["document"]:
+                    services.followup_document_add(
+                        meeting=meeting,
+                        uploaded_by=request.user,
+                        file=data["document"],
+                        title=data["document_title"],
+                    )
+                submission.result_url = _detail_url(meeting)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():

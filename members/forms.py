@@ -3,6 +3,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from members.models import User
 from members.selectors import users_owning_email
 from members.services import PROFILE_FIELDS, consent_record
+from submit_once.forms import SubmitOnceMixin
+from submit_once.services import submit_once
 
 CONTACT_VISIBLE_LABEL = _(
     "Let the members of my communities see my e-mail address and phone number"
@@ -55,7 +58,7 @@ class ConsentForm(forms.Form):
         )
 
 
-class SignupForm(ConsentForm, AllauthSignupForm):
+class SignupForm(SubmitOnceMixin, ConsentForm, AllauthSignupForm):
     """allauth's sign-up (e-mail, password twice) with the consent Loi 25 asks for, recorded with
     its date, and the member's choice to show their contact details to fellow members."""
 
@@ -72,6 +75,18 @@ class SignupForm(ConsentForm, AllauthSignupForm):
             for name in ("password1", "password2"):
                 if name in self.fields:
                     self.fields[name].widget.render_value = True
+
+    def try_save(self, request):
+        # Once per sending: a second click is sent to the page the first one led to, instead
+        # of creating the account (or mailing "you already have an account") again.
+        with submit_once(self) as submission:
+            if self.account_already_exists:
+                # A new address's password is hashed (on purpose, slowly); without the same work
+                # here, the answer's speed would tell that this address has an account.
+                make_password(self.cleaned_data["password1"])
+            user, response = super().try_save(request)
+            submission.result_url = reverse("account_email_verification_sent")
+        return user, response
 
     def custom_signup(self, request, user: User) -> None:
         consent_record(user=user, contact_visible=self.cleaned_data["contact_visible"])

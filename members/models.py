@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.validators import validate_single_line
+
 
 class Region(models.TextChoices):
     """The 17 administrative regions of Québec, by their official numbers."""
@@ -75,13 +77,23 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    # Django's, with names kept on one line (they go into e-mail headers and calendar files).
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
 
-    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     organisation = models.CharField(
         _("organisation"),
         max_length=200,
         blank=True,
         help_text=_("Municipality, MRC or firm you work for."),
+        validators=[validate_single_line],
     )
     organisation_type = models.CharField(
         _("type of organisation"), max_length=20, choices=OrganisationType.choices, blank=True

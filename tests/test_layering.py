@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["aimq_portal", "notifications", "members", "communities", "meetings"]
+LAYERS = ["aimq_portal", "notifications", "submit_once", "members", "communities", "meetings"]
 
 
 def _imported_apps(path: Path) -> set[str]:

@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that validates its input and rate-limits its log-in.
+    "aimq_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "csp",
     "aimq_portal",
     "notifications",
+    "submit_once",
     "members",
     "communities",
     "meetings",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     # so CommonMiddleware does not need the language earlier.
     "aimq_portal.middleware.FrenchFirstLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A creating form sent twice: the second answer is the page of what the first created.
+    "submit_once.middleware.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After authentication and messages: an account without consent (Loi 25) sees the consent
@@ -82,6 +86,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Behind a reverse proxy (nginx, a load balancer) that terminates TLS: the header it sets to
+# say the visitor used https (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto), and how the client's
+# IP reaches allauth's per-IP rate limits: the number of proxies that append to
+# X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), or a header the proxy sets to it
+# (ALLAUTH_TRUSTED_CLIENT_IP_HEADER=X-Real-IP). Off unless set: when gunicorn is reached
+# directly, anyone can send these headers, to pass for https or to dodge the rate limits.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+if _proxy_ssl_header and not _proxy_ssl_header.upper().startswith("HTTP_"):
+    _proxy_ssl_header = "HTTP_" + _proxy_ssl_header.upper().replace("-", "_")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header.upper(), "https") if _proxy_ssl_header else None
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 ROOT_URLCONF = "aimq_portal.urls"
 WSGI_APPLICATION = "aimq_portal.wsgi.application"
@@ -242,6 +259,34 @@ STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=["staf
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="")) or (
     "filesystem://"
 )
+
+# The cache holds allauth's rate limits, so every process serving the portal (gunicorn's
+# workers, several hosts) must share it: a per-process cache would multiply each limit by the
+# number of workers. Redis when one is configured (CACHE_URL, else REDIS_URL, else a Redis
+# broker: the same server, under the "aimq" key prefix; the portal never flushes the cache).
+# Otherwise files under var/cache/, shared by the processes of one host (`make run`).
+CACHE_URL = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+if not CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHE_URL = CELERY_BROKER_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "aimq",
+            # A Redis that does not answer fails the request quickly rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Past MAX_ENTRIES a third of the files are dropped, counters included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -300,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-meeting-reminders": {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Creating forms' one-time tokens, once the forms no longer accept them.
+    "prune-form-submissions": {
+        "task": "submit_once.tasks.prune_submissions",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 # How long before a meeting its reminders go out (local wall-clock days; see meetings.services).

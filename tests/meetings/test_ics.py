@@ -1,3 +1,5 @@
+import pytest
+from django.urls import reverse
 from icalendar import Calendar
 
 from meetings import ics, services
@@ -77,3 +79,52 @@ def test_feed_holds_the_meetings_of_all_the_members_communities(fellow, communit
     assert set(events) == {f"{mine.uid}@aimq-portal", f"{also_mine.uid}@aimq-portal"}
     assert events[f"{also_mine.uid}@aimq-portal"]["STATUS"] == "CANCELLED"
     assert f"{not_mine.uid}" not in calendar.to_ical().decode()
+
+
+# Text stored with line breaks or control characters (before titles were checked, or through
+# the admin) is escaped: the files still open, and hold no raw CR.
+
+BROKEN_TITLE = "Ligne 1\r\nLigne 2\rfin\x07"
+
+
+def _no_raw_line_break(body: bytes) -> bool:
+    # Lines end with CRLF; a lone CR or LF inside a line would be a value breaking out.
+    lines = body.split(b"\r\n")
+    return not any(b"\r" in line or b"\n" in line for line in lines)
+
+
+@pytest.mark.django_db
+def test_a_meeting_whose_title_breaks_a_line_still_has_its_calendar_file(client, community):
+    meeting = MeetingFactory(community=community, title=BROKEN_TITLE)
+
+    response = client.get(reverse("meetings:ics", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert _no_raw_line_break(response.content)
+    calendar, event = _event(response.content)
+    assert str(event["SUMMARY"]) == "Ligne 1 Ligne 2 fin"
+    assert str(calendar["X-WR-CALNAME"]) == "Ligne 1 Ligne 2 fin"
+
+
+@pytest.mark.django_db
+def test_the_private_feed_escapes_every_text_property(client, fellow, community):
+    MeetingFactory(
+        community=community,
+        title=BROKEN_TITLE,
+        venue_name="Salle\ndu conseil",
+        address="1 rue\r\nPrincipale",
+        agenda="<p>Point 1</p>\r\n<p>Point 2\x0b</p>",
+        meeting_url="https://meet.example.org/a\rb",
+    )
+    client.force_login(fellow)
+    feed_url = client.get(reverse("meetings:mine")).context["feed_url"]
+
+    response = client.get(feed_url)
+
+    assert response.status_code == 200
+    assert _no_raw_line_break(response.content)
+    _calendar, event = _event(response.content)
+    assert str(event["SUMMARY"]) == "Ligne 1 Ligne 2 fin"
+    assert str(event["LOCATION"]).startswith("Salle du conseil, 1 rue Principale")
+    assert str(event["DESCRIPTION"]).startswith("Point 1\nPoint 2")
+    assert str(event["URL"]) == "https://meet.example.org/a b"

@@ -1,12 +1,15 @@
 """Sign-up with mandatory e-mail verification, through the pages a newcomer uses."""
 
 import re
+from unittest import mock
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import get_hasher
 from django.core import mail
 from django.urls import reverse
 
 from members.models import User
+from tests.factories import UserFactory
 
 PASSWORD = "Un-mot-de-passe-Solide-42"
 CONFIRM_LINK = re.compile(r"https?://[^\s]+/comptes/confirm-email/[^\s/]+/")
@@ -113,3 +116,27 @@ def test_account_mails_are_signed_by_the_portal_not_by_the_host_name(client, db,
     lines = [line for line in mail.outbox[0].body.splitlines() if line.strip()]
     assert lines[0] == "Bonjour,"
     assert lines[-1] == "Le portail des communautés de pratique de l'AIMQ"
+
+
+def _hashings_during(client, run_tasks, email: str) -> int:
+    """How many times the password hasher runs while the sign-up is answered."""
+    hasher_class = type(get_hasher())
+    with mock.patch.object(
+        hasher_class, "encode", autospec=True, side_effect=hasher_class.encode
+    ) as encode:
+        response = _sign_up(client, run_tasks, email)
+    assert response.status_code == 302
+    return encode.call_count
+
+
+def test_signing_up_with_an_address_that_has_an_account_costs_the_same_hashing(
+    client, db, run_tasks
+):
+    """The answer is the same page either way; its speed must not tell either (a new address's
+    password is hashed, a deliberately slow step). Timings are measured by `make bench`."""
+    UserFactory(email="deja@example.org")
+
+    new = _hashings_during(client, run_tasks, "nouvelle@example.org")
+    existing = _hashings_during(client, run_tasks, "deja@example.org")
+
+    assert new == existing == 1
