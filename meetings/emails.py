@@ -237,3 +237,60 @@ def build_answer_request(message: OutboxMessage):
             "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
         },
     )
+
+
+# A follow-up posted (minutes, a recording, documents): one e-mail per posting
+
+FOLLOWUP_POSTED = "meetings.followup_posted"
+
+
+def notify_followup_posted(followup, *, posted: list[str], posted_by: User) -> int:
+    """Tells the community's members (not the lead who posted) that the follow-up of a meeting
+    has something new. One message per posting (``posting_revision``), whatever it holds."""
+    meeting = followup.meeting
+    members = [member for member in _members(meeting) if member.pk != posted_by.pk]
+    return outbox_enqueue(
+        kind=FOLLOWUP_POSTED,
+        key=f"followup:{followup.pk}:posting:{followup.posting_revision}",
+        recipients=members,
+        params={
+            "followup": followup.pk,
+            "revision": followup.posting_revision,
+            "posted": posted,
+        },
+    )
+
+
+@message_kind(FOLLOWUP_POSTED)
+def build_followup_posted(message: OutboxMessage):
+    from meetings.models import FollowUp
+
+    followup = (
+        FollowUp.objects.select_related("meeting__community")
+        .filter(pk=message.params["followup"])
+        .first()
+    )
+    if followup is None:
+        return Skip("the follow-up is gone")
+    if followup.posting_revision != message.params["revision"]:
+        # Posted again before this went out: the later message tells everything at once.
+        return Skip("a later posting of the follow-up was sent instead")
+    meeting = followup.meeting
+    if not Membership.objects.filter(
+        community_id=meeting.community_id, member_id=message.recipient_id
+    ).exists():
+        return Skip("the recipient left the community")
+    documents = list(followup.documents.all())
+    if not (followup.minutes or followup.recording_url or documents):
+        return Skip("nothing is left to tell of")
+    return render_for(
+        message,
+        template="meetings/followup_posted",
+        context={
+            "meeting": meeting,
+            "community": meeting.community,
+            "followup": followup,
+            "documents": documents,
+            "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+        },
+    )

@@ -5,7 +5,14 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
+from aimq_portal.forms import LimitedTextField
+from meetings.models import (
+    DOCUMENT_EXTENSIONS,
+    PUBLIC_SUMMARY_MAX_LENGTH,
+    AttendanceMode,
+    Meeting,
+    RsvpResponse,
+)
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 MEETING_YEARS = (2000, 2100)
@@ -103,11 +110,19 @@ class CancelForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    """What the members get after a meeting, and what of it is shared with everyone: each
+    "visible to everyone" box is a choice the lead makes, unticked by default."""
+
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Simple formatting is kept; scripts are removed."),
+    )
+    minutes_public = forms.BooleanField(
+        label=_("Minutes visible to everyone"),
+        required=False,
+        help_text=_("Otherwise only the community's members and staff see them."),
     )
     recording_url = forms.CharField(
         label=_("Recording link"),
@@ -118,7 +133,23 @@ class FollowUpForm(forms.Form):
     recording_public = forms.BooleanField(
         label=_("Recording visible to everyone"),
         required=False,
-        help_text=_("Otherwise only the community's members and staff see it."),
+        help_text=_(
+            "It is then listed on the public Talks page, with the speakers and the summary "
+            "below. Otherwise only the community's members and staff see it."
+        ),
+    )
+    speakers = forms.CharField(
+        label=_("Speakers"),
+        required=False,
+        max_length=300,
+        help_text=_("Shown with the talk; the meeting's invited experts when left empty."),
+    )
+    public_summary = LimitedTextField(
+        label=_("Public summary"),
+        required=False,
+        max_length=PUBLIC_SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few sentences on the talk, for the public Talks page."),
     )
     document = forms.FileField(
         label=_("Add a document"),
@@ -129,6 +160,11 @@ class FollowUpForm(forms.Form):
         ),
     )
     document_title = forms.CharField(label=_("Document title"), required=False, max_length=200)
+    documents_public = forms.BooleanField(
+        label=_("Documents visible to everyone"),
+        required=False,
+        help_text=_("Otherwise only the community's members and staff see them."),
+    )
 
 
 class AttendanceForm(forms.Form):

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "members",
     "communities",
     "meetings",
+    "talks",
 ]
 
 MIDDLEWARE = [
