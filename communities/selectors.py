@@ -121,9 +121,7 @@ def community_list(*, user) -> list[Community]:
 def front_door_communities() -> list[Community]:
     """The communities as the public home page shows them: leads, seats left, and for a full
     one how many wait. Two queries, whatever the number of communities."""
-    pending = JoinRequest.objects.filter(
-        community=OuterRef("pk"), status=JoinRequestStatus.PENDING
-    )
+    pending = JoinRequest.objects.filter(community=OuterRef("pk"), status=JoinRequestStatus.PENDING)
     communities = list(_communities().annotate(waiting_count=_count_subquery(pending, "community")))
     for community in communities:
         community.is_full = community.members_count >= community.capacity

@@ -35,9 +35,7 @@ def _location(meeting: Meeting) -> str:
     return f"{place} / {meeting.meeting_url}" if meeting.is_online else place
 
 
-def _description(
-    meeting: Meeting, *, include_private: bool, with_community: bool = False
-) -> str:
+def _description(meeting: Meeting, *, include_private: bool, with_community: bool = False) -> str:
     # The agenda is sanitised HTML; calendar programs expect plain text.
     parts = [nh3.clean(meeting.agenda, tags=set()).strip()]
     if with_community:

@@ -1,7 +1,8 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
 then members (the user app), then communities, then meetings, then talks (the public
-recordings). A lower app never imports a higher one, not even lazily inside a function; a higher app contributes to a lower one by registering with it (signals, the
-personal data registry of members.personal_data)."""
+recordings). A lower app never imports a higher one, not even lazily inside a function; a
+higher app contributes to a lower one by registering with it (signals, the personal data
+registry of members.personal_data)."""
 
 import ast
 from pathlib import Path

@@ -50,9 +50,7 @@ def add_to_calendar_links(context, meeting, include_private: bool) -> dict:
     with what the visitor may see of the meeting."""
     request = context.get("request")
     page_url = request.build_absolute_uri(meeting_url(meeting)) if request else ""
-    return ics.add_to_calendar_links(
-        meeting, include_private=include_private, page_url=page_url
-    )
+    return ics.add_to_calendar_links(meeting, include_private=include_private, page_url=page_url)
 
 
 def meeting_url(meeting) -> str:
