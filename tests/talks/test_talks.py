@@ -230,3 +230,22 @@ def test_the_talk_page_costs_a_fixed_number_of_queries(client, waters, django_as
 
     with django_assert_num_queries(2):
         client.get(reverse("talks:detail", args=[meeting.pk]))
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fr", "rien n'est partagé sans ce choix"),
+        ("en", "nothing is shared without that choice"),
+    ],
+)
+def test_the_privacy_page_explains_what_is_shared_and_with_whom(
+    client, db, request, language, sentence
+):
+    if language == "en":
+        request.getfixturevalue("english")
+
+    html = client.get(reverse("privacy")).content.decode().replace("&#x27;", "'")
+
+    assert 'id="sharing-heading"' in html
+    assert sentence in html
