@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import ics, selectors
 
@@ -47,7 +48,9 @@ def public_next_meetings() -> dict:
 @register.simple_tag(takes_context=True)
 def add_to_calendar_links(context, meeting, include_private: bool) -> dict:
     """{"google": …, "outlook": …}: links that open those calendars' new-event form filled in
-    with what the visitor may see of the meeting."""
+    with what the visitor may see of the meeting; none for a meeting cancelled or over."""
+    if meeting.is_cancelled or meeting.ends_at <= timezone.now():
+        return {}
     request = context.get("request")
     page_url = request.build_absolute_uri(meeting_url(meeting)) if request else ""
     return ics.add_to_calendar_links(meeting, include_private=include_private, page_url=page_url)
