@@ -140,7 +140,9 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
 
     # The calendar file: the meeting at its Montreal time, with the link for a member.
     with page.expect_download() as download_info:
-        answer.get_by_role("link", name="Fichier d'agenda .ics : Outlook, Apple et autres").click()
+        answer.get_by_role(
+            "link", name="Fichier de calendrier .ics : Outlook, Apple et autres"
+        ).click()
     download = download_info.value
     assert download.suggested_filename == f"rencontre-{meeting.pk}.ics"
     # Long lines are folded (RFC 5545): a line break followed by a space continues the line.
