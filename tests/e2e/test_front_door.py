@@ -309,3 +309,18 @@ def test_the_new_pages_fit_a_phone_and_are_saved(page, front, sign_in, screensho
         if person is not None:
             assert_accessible_at_both_widths(page, name)
     assert not too_wide, ", ".join(too_wide)
+
+
+def test_a_member_copies_the_address_of_their_calendar_feed(page, front, sign_in, live_server):
+    member = MembershipFactory(community=front["contracts"]).member
+    sign_in(member)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(reverse("meetings:mine"))
+
+    address = page.get_by_label("Adresse d'abonnement au calendrier").input_value()
+    subscribe = page.get_by_role("link", name="M'abonner dans mon logiciel de calendrier")
+    expect(subscribe).to_have_attribute("href", "webcal://" + address.split("://", 1)[1])
+    page.get_by_role("button", name="Copier l'adresse").click()
+
+    expect(page.get_by_role("status").filter(has_text="L'adresse est copiée")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == address
