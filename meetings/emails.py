@@ -9,6 +9,7 @@ reminder of a meeting cancelled, moved or declined meanwhile, is skipped. Remind
 batch at a time (thousands can fall due at once), in a fixed number of queries per batch."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.utils import timezone
@@ -19,8 +20,8 @@ from meetings.models import Meeting, Rsvp, RsvpResponse
 from members.models import User
 from notifications.models import OutboxMessage
 from notifications.registry import Skip, batch_message_kind, message_kind
-from notifications.rendering import absolute_url, render_for
-from notifications.services import outbox_enqueue
+from notifications.rendering import absolute_url, address_of, email_of, render_for, render_text
+from notifications.services import outbox_enqueue, outbox_messages
 
 NOTICE = "meetings.notice"
 REMINDER = "meetings.reminder"
@@ -59,10 +60,12 @@ def notify_meeting_changed(meeting: Meeting, kind: str) -> None:
     )
 
 
-def notify_reminder(meeting: Meeting, *, offset_minutes: int, recipients: Iterable) -> int:
-    """The reminder ``offset_minutes`` before the meeting's current start. The sweep that
-    writes it kicks the relay once, when it is done."""
-    return outbox_enqueue(
+def reminder_messages(
+    meeting: Meeting, *, offset_minutes: int, recipients: Iterable
+) -> list[OutboxMessage]:
+    """The reminder ``offset_minutes`` before the meeting's current start, one message per
+    recipient, for the sweep to write with the others it finds due (``outbox_write``)."""
+    return outbox_messages(
         kind=REMINDER,
         key=f"meeting:{meeting.pk}:reminder:{offset_minutes}:{_stamp(meeting.starts_at)}",
         recipients=recipients,
@@ -71,7 +74,6 @@ def notify_reminder(meeting: Meeting, *, offset_minutes: int, recipients: Iterab
             "offset_minutes": offset_minutes,
             "for_starts_at": meeting.starts_at.isoformat(),
         },
-        kick=False,
     )
 
 
@@ -171,12 +173,28 @@ def _reminder_skip_reason(
     return ""
 
 
+# Where the recipient's name goes in a reminder rendered once for many recipients.
+_NAME = "\x00name\x00"
+
+
+@dataclass(frozen=True)
+class _Anyone:
+    """The recipient as the reminder's template sees it when it is rendered once for all the
+    members of a meeting who gave the same answer: a name to fill in afterwards."""
+
+    first_name: str = _NAME
+    email: str = _NAME
+
+
 @batch_message_kind(REMINDER)
 def build_reminders(messages: list[OutboxMessage]) -> dict:
+    """Thousands of reminders can fall due at once: a reminder's text differs between members
+    of one meeting only by their name and their answer, so it is rendered once per meeting,
+    language and answer, and each member's name filled in."""
     meetings = _meetings_of(messages)
     answers = _answers_of(messages)
     memberships = _memberships_of(messages, meetings)
-    community_urls: dict[int, str] = {}
+    rendered: dict[tuple, tuple[str, str]] = {}
     built = {}
     for message in messages:
         meeting = meetings.get(message.params["meeting"])
@@ -185,29 +203,39 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
             memberships
         )
         reason = _reminder_skip_reason(message, meeting, is_member, answer)
-        if reason:
-            built[message.pk] = Skip(reason)
+        address = address_of(message)
+        if reason or isinstance(address, Skip):
+            built[message.pk] = Skip(reason) if reason else address
             continue
+        to, language = address
         response = answer.response if answer else ""
-        if meeting.community_id not in community_urls:
-            community_urls[meeting.community_id] = absolute_url(
-                "communities:detail", meeting.community.slug
+        version = (meeting.pk, language, response, message.params["offset_minutes"])
+        if version not in rendered:
+            rendered[version] = render_text(
+                template="meetings/meeting_reminder",
+                language=language,
+                context={
+                    "meeting": meeting,
+                    "community": meeting.community,
+                    "recipient": _Anyone(),
+                    "rsvp": answer,
+                    # What the answer needs: the address to come in person, the link to join
+                    # online, both while a hybrid meeting awaits an answer.
+                    "show_place": meeting.has_room and response in ("", RsvpResponse.IN_PERSON),
+                    "show_link": meeting.is_online and response in ("", RsvpResponse.ONLINE),
+                    "days_before": message.params["offset_minutes"] // (24 * 60),
+                    "community_url": absolute_url("communities:detail", meeting.community.slug),
+                    "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+                },
             )
-        built[message.pk] = render_for(
-            message,
-            template="meetings/meeting_reminder",
-            context={
-                "meeting": meeting,
-                "community": meeting.community,
-                "rsvp": answer,
-                # What the answer needs: the address to come in person, the link to join
-                # online, both while a hybrid meeting awaits an answer.
-                "show_place": meeting.has_room and response in ("", RsvpResponse.IN_PERSON),
-                "show_link": meeting.is_online and response in ("", RsvpResponse.ONLINE),
-                "days_before": message.params["offset_minutes"] // (24 * 60),
-                "community_url": community_urls[meeting.community_id],
-                "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
-            },
+        subject, text = rendered[version]
+        name = message.recipient.first_name or message.recipient.email
+        built[message.pk] = email_of(
+            subject=subject.replace(_NAME, name),
+            text=text.replace(_NAME, name),
+            to=to,
+            language=language,
+            key=message.key,
         )
     return built
 

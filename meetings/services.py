@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community
+from communities.models import Community, Membership
 from communities.permissions import is_member
 from meetings import emails, permissions
 from meetings.models import (
@@ -34,7 +35,8 @@ from meetings.models import (
     new_calendar_token,
 )
 from members.models import User
-from notifications.services import kick_after_commit
+from notifications.recipients import Recipient
+from notifications.services import outbox_write
 
 LOCAL_ZONE = ZoneInfo("America/Montreal")
 DEFAULT_REMINDER_OFFSETS = [timedelta(days=7), timedelta(days=1)]
@@ -479,16 +481,31 @@ class _Due:
 
 
 def _due_now(now: datetime) -> list[_Due]:
-    offsets = reminder_offsets()
-    if not offsets:
-        return []
-    longest = max(offsets) + timedelta(days=1)  # a day's margin for DST
-    meetings = Meeting.objects.filter(
-        cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=now + longest
-    ).order_by("starts_at", "pk")
+    """The reminders due at ``now`` and not yet written: one query per offset, which reads only
+    the meetings whose reminder may have fallen due in the grace window and has no
+    ``MeetingReminder`` yet (so a tick with nothing new reads nothing)."""
     due = []
-    for meeting in meetings:
-        for offset in offsets:
+    # A whole day before is a day of wall-clock time: in UTC, an hour more or less across a
+    # daylight-saving change.
+    dst_margin = timedelta(hours=1)
+    for offset in reminder_offsets():
+        offset_minutes = int(offset.total_seconds() // 60)
+        written = MeetingReminder.objects.filter(
+            meeting=OuterRef("pk"),
+            offset_minutes=offset_minutes,
+            for_starts_at=OuterRef("starts_at"),
+        )
+        meetings = (
+            Meeting.objects.filter(
+                cancelled_at__isnull=True,
+                starts_at__gt=max(now, now + offset - REMINDER_GRACE - dst_margin),
+                starts_at__lte=now + offset + dst_margin,
+            )
+            .exclude(Exists(written))
+            .only("pk", "community_id", "starts_at")
+            .order_by("starts_at", "pk")
+        )
+        for meeting in meetings:
             due_at = reminder_due_at(meeting.starts_at, offset)
             if due_at <= now < min(due_at + REMINDER_GRACE, meeting.starts_at):
                 due.append(_Due(meeting=meeting, offset=offset, due_at=due_at))
@@ -500,58 +517,54 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> int:
 
     A reminder goes to each member of the meeting's community who has not declined and who
     was already a member when it fell due. Each reminder (meeting, offset, start) is written
-    once: its ``MeetingReminder`` row is unique, created in the same transaction as its
-    messages, so two sweeps at once write it once, and a sweep with nothing new to write reads
-    two small queries. Whether each message is still true when it is sent (the member declined
-    meanwhile, the meeting moved or was cancelled) is the builder's check (meetings.emails)."""
+    once: its ``MeetingReminder`` row is unique and so is each message's key, both inserted
+    ignoring conflicts in one transaction, so two sweeps at once write it once. The whole sweep
+    is a fixed number of statements however many reminders fall due, and a sweep with nothing
+    new to write reads two queries. Whether each message is still true when it is sent (the
+    member declined meanwhile, the meeting moved or was cancelled) is the builder's check
+    (meetings.emails)."""
     now = now or timezone.now()
-    due = _due_now(now)
-    if not due:
+    todo = [(item, int(item.offset.total_seconds() // 60)) for item in _due_now(now)]
+    if not todo:
         return 0
-    written = set(
-        MeetingReminder.objects.filter(
-            meeting_id__in={item.meeting.pk for item in due}
-        ).values_list("meeting_id", "offset_minutes", "for_starts_at")
-    )
-    total = 0
-    for item in due:
-        offset_minutes = int(item.offset.total_seconds() // 60)
-        if (item.meeting.pk, offset_minutes, item.meeting.starts_at) not in written:
-            total += _reminder_write(item, offset_minutes)
-    if total:
-        kick_after_commit()
-    return total
-
-
-def _reminder_write(item: _Due, offset_minutes: int) -> int:
-    meeting = item.meeting
+    meeting_ids = {item.meeting.pk for item, _offset in todo}
     with transaction.atomic():
-        try:
-            # A savepoint: the other sweep's row makes this one fail alone.
-            with transaction.atomic():
-                reminder = MeetingReminder.objects.create(
-                    meeting=meeting, offset_minutes=offset_minutes, for_starts_at=meeting.starts_at
-                )
-        except IntegrityError:
-            return 0  # another sweep wrote it
-        declined = Rsvp.objects.filter(meeting=meeting, response=RsvpResponse.DECLINED).values_list(
-            "member_id", flat=True
+        declined = set(
+            Rsvp.objects.filter(meeting_id__in=meeting_ids, response=RsvpResponse.DECLINED)
+            .order_by()
+            .values_list("meeting_id", "member_id")
         )
-        recipients = (
-            User.objects.filter(
-                memberships__community_id=meeting.community_id,
-                memberships__joined_at__lte=item.due_at,
-                is_active=True,
+        members_of: dict[int, list[tuple]] = {}
+        for community_id, member_id, email, joined_at in (
+            Membership.objects.filter(
+                community_id__in={item.meeting.community_id for item, _offset in todo},
+                member__is_active=True,
             )
-            .exclude(pk__in=declined)
-            .only("pk", "email")
-            .order_by("pk")
-        )
-        reminder.recipients = emails.notify_reminder(
-            meeting, offset_minutes=offset_minutes, recipients=recipients
-        )
-        reminder.save(update_fields=["recipients"])
-    return reminder.recipients
+            .order_by("member_id")
+            .values_list("community_id", "member_id", "member__email", "joined_at")
+        ):
+            members_of.setdefault(community_id, []).append((member_id, email, joined_at))
+        markers, messages = [], []
+        for item, offset_minutes in todo:
+            meeting = item.meeting
+            recipients = [
+                Recipient(email=email, user_id=member_id)
+                for member_id, email, joined_at in members_of.get(meeting.community_id, [])
+                if joined_at <= item.due_at and (meeting.pk, member_id) not in declined
+            ]
+            markers.append(
+                MeetingReminder(
+                    meeting=meeting,
+                    offset_minutes=offset_minutes,
+                    for_starts_at=meeting.starts_at,
+                    recipients=len(recipients),
+                )
+            )
+            messages += emails.reminder_messages(
+                meeting, offset_minutes=offset_minutes, recipients=recipients
+            )
+        MeetingReminder.objects.bulk_create(markers, ignore_conflicts=True)
+        return outbox_write(messages)
 
 
 def remind_unanswered(*, meeting: Meeting, by: User) -> int:

@@ -37,19 +37,12 @@ def kick_after_commit() -> None:
     transaction.on_commit(outbox_kick, robust=True)
 
 
-def outbox_enqueue(
-    *,
-    kind: str,
-    key: str,
-    recipients: Iterable,
-    params: dict | None = None,
-    kick: bool = True,
-) -> int:
-    """Writes one message of ``kind`` per recipient (an account or a ``Recipient``), keyed
-    ``<key>:to:<recipient>``. A message already written under its key is left as it is, so
-    writing the same event twice sends it once. The relay is kicked after the commit, unless
-    ``kick`` is False (a sweep writing many events kicks once at its end). Returns how many
-    messages were offered."""
+def outbox_messages(
+    *, kind: str, key: str, recipients: Iterable, params: dict | None = None
+) -> list[OutboxMessage]:
+    """The unsaved rows of one event: a message of ``kind`` per recipient (an account or a
+    ``Recipient``), keyed ``<key>:to:<recipient>``. For a sweep that writes many events at once
+    with ``outbox_write``; otherwise use ``outbox_enqueue``."""
     rows = []
     for who in recipients:
         recipient: Recipient = as_recipient(who)
@@ -62,12 +55,27 @@ def outbox_enqueue(
                 to_email=recipient.email.lower(),
             )
         )
+    return rows
+
+
+def outbox_write(rows: list[OutboxMessage], *, kick: bool = True) -> int:
+    """Writes rows in bulk, in the current transaction. A message already written under its key
+    is left as it is, so writing the same event twice sends it once. The relay is kicked after
+    the commit. Returns how many messages were offered."""
     if not rows:
         return 0
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     if kick:
         kick_after_commit()
     return len(rows)
+
+
+def outbox_enqueue(*, kind: str, key: str, recipients: Iterable, params: dict | None = None) -> int:
+    """Writes one message of ``kind`` per recipient (an account or a ``Recipient``), keyed
+    ``<key>:to:<recipient>``, in the current transaction, and kicks the relay after the commit.
+    A message already written under its key is left as it is, so writing the same event twice
+    sends it once. Returns how many messages were offered."""
+    return outbox_write(outbox_messages(kind=kind, key=key, recipients=recipients, params=params))
 
 
 def outbox_enqueue_rendered(

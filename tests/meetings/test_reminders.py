@@ -18,6 +18,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from meetings import services
 from meetings.models import MeetingReminder
@@ -395,3 +396,17 @@ def test_two_concurrent_sweeps_write_each_reminder_once_and_it_is_sent_once():
     assert errors == []
     assert MeetingReminder.objects.count() == 1
     assert sorted(m.to[0] for m in mail.outbox) == _emails(members)
+
+
+def test_a_sweep_writes_any_number_of_reminders_in_a_fixed_number_of_statements(people):
+    community, _members = people
+
+    def statements_to_write(meetings: int, day: int) -> int:
+        for hour in range(meetings):
+            _meeting(community, local(2026, 6, day, 8 + hour))
+        with CaptureQueriesContext(connection) as captured:
+            _sweep_at(utc(2026, 6, day - 1, 14, 0))
+        return len(captured)
+
+    # One meeting due, then three (8, 9 and 10 o'clock on June 20; the sweep runs at 10:00).
+    assert statements_to_write(1, 10) == statements_to_write(5, 20)
