@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from communities.models import Membership
 from meetings import ics
-from meetings.models import Meeting, Rsvp, RsvpResponse
+from meetings.models import FollowUp, Meeting, Rsvp, RsvpResponse
 from members.models import User
 from notifications.models import OutboxMessage
 from notifications.registry import Skip, batch_message_kind, message_kind
@@ -272,7 +272,7 @@ def build_answer_request(message: OutboxMessage):
 FOLLOWUP_POSTED = "meetings.followup_posted"
 
 
-def notify_followup_posted(followup, *, posted: list[str], posted_by: User) -> int:
+def notify_followup_posted(followup: FollowUp, *, posted: list[str], posted_by: User) -> int:
     """Tells the community's members (not the lead who posted) that the follow-up of a meeting
     has something new. One message per posting (``posting_revision``), whatever it holds."""
     meeting = followup.meeting
@@ -291,8 +291,6 @@ def notify_followup_posted(followup, *, posted: list[str], posted_by: User) -> i
 
 @message_kind(FOLLOWUP_POSTED)
 def build_followup_posted(message: OutboxMessage):
-    from meetings.models import FollowUp
-
     followup = (
         FollowUp.objects.select_related("meeting__community")
         .filter(pk=message.params["followup"])

@@ -352,7 +352,7 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, exc)
         else:
-            if current is not None and saved.posting_revision == current.posting_revision:
+            if saved.posting_revision == (current.posting_revision if current else 0):
                 messages.success(request, _("The follow-up is saved."))
             else:
                 messages.success(

@@ -256,3 +256,10 @@ def test_the_follow_up_page_offers_to_remove_each_document(lead_client, past_mee
     html = lead_client.get(reverse("meetings:followup", args=[past_meeting.pk])).content.decode()
 
     assert reverse("meetings:document_remove", args=[past_meeting.pk, document.pk]) in html
+
+
+def test_a_first_save_with_nothing_to_tell_says_no_email_went(lead_client, past_meeting):
+    response = _post(lead_client, past_meeting, speakers="Julie Gagnon")
+
+    assert shown_messages(lead_client.get(response["Location"])) == ["Le suivi est enregistré."]
+    assert not OutboxMessage.objects.filter(kind="meetings.followup_posted").exists()
