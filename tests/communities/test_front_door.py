@@ -118,3 +118,15 @@ def test_the_front_door_in_english(client, world, english):
     assert "How to join a community" in html
     assert "7 seats left." in html
     assert "Full: 3 people on the waiting list." in html
+
+
+def test_a_community_closed_to_requests_offers_no_way_to_ask(client, world):
+    world["open"].accepting_requests = False
+    world["open"].save()
+
+    html = _home(client)
+
+    assert "N'accepte pas de demandes pour le moment." in html
+    join_card = "/communautes/{}/#participation-heading"
+    assert join_card.format(world["open"].slug) not in html
+    assert join_card.format(world["full"].slug) in html
