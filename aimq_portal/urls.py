@@ -18,6 +18,7 @@ urlpatterns = [
     path("profil/", include("members.urls")),
     path("communautes/", include("communities.urls")),
     path("rencontres/", include("meetings.urls")),
+    path("conferences/", include("talks.urls")),
     path("admin/", admin.site.urls),
 ]
 

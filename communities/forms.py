@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.forms import LimitedTextField
 from communities.models import MOTIVATION_MAX_LENGTH
 from submit_once.forms import SubmitOnceMixin
 
@@ -9,7 +10,9 @@ DECISION_MESSAGE_MAX_LENGTH = 2000
 
 
 class JoinRequestForm(SubmitOnceMixin, forms.Form):
-    motivation = forms.CharField(
+    # No maxlength in the page: a pasted text that is too long is refused with a message and
+    # kept, to be shortened, instead of being cut without a word.
+    motivation = LimitedTextField(
         label=_("Why do you want to join this community?"),
         max_length=MOTIVATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),

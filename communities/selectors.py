@@ -118,6 +118,17 @@ def community_list(*, user) -> list[Community]:
     return _attach_viewer_status(list(_communities()), user)
 
 
+def front_door_communities() -> list[Community]:
+    """The communities as the public home page shows them: leads, seats left, and for a full
+    one how many wait. Two queries, whatever the number of communities."""
+    pending = JoinRequest.objects.filter(community=OuterRef("pk"), status=JoinRequestStatus.PENDING)
+    communities = list(_communities().annotate(waiting_count=_count_subquery(pending, "community")))
+    for community in communities:
+        community.is_full = community.members_count >= community.capacity
+        community.leads = [membership.member for membership in community.lead_memberships]
+    return communities
+
+
 def community_detail(*, slug: str, user) -> Community | None:
     """One community, enriched as in the list; None when the slug names none."""
     communities = _attach_viewer_status(list(_communities().filter(slug=slug)), user)

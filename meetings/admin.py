@@ -5,6 +5,7 @@ stay editable (the model's validators check links and documents)."""
 
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from meetings.models import FollowUp, FollowUpDocument, Meeting, MeetingReminder, Rsvp
 
@@ -78,11 +79,29 @@ class FollowUpDocumentInline(admin.TabularInline):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "recording_public", "updated_at"]
+    list_display = [
+        "meeting",
+        "recording_public",
+        "minutes_public",
+        "documents_public",
+        "updated_at",
+    ]
+    list_filter = ["recording_public", "minutes_public", "documents_public"]
     list_select_related = ["meeting"]
-    search_fields = ["meeting__title"]
-    fields = ["meeting", "minutes", "recording_url", "recording_public", "updated_by"]
-    readonly_fields = ["meeting", "updated_by"]
+    search_fields = ["meeting__title", "speakers"]
+    fields = [
+        "meeting",
+        "minutes",
+        "minutes_public",
+        "recording_url",
+        "recording_public",
+        "speakers",
+        "public_summary",
+        "documents_public",
+        "published_at",
+        "updated_by",
+    ]
+    readonly_fields = ["meeting", "published_at", "updated_by"]
     inlines = [FollowUpDocumentInline]
     formfield_overrides = HTTPS_URLS
 
@@ -91,6 +110,11 @@ class FollowUpAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
+        # As followup_save does: a talk is dated when its recording is first shared.
+        if obj.recording_public and obj.recording_url and obj.published_at is None:
+            obj.published_at = timezone.now()
+        elif not obj.recording_public:
+            obj.published_at = None
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from communities.models import Membership
 from meetings import ics
-from meetings.models import Meeting, Rsvp, RsvpResponse
+from meetings.models import FollowUp, Meeting, Rsvp, RsvpResponse
 from members.models import User
 from notifications.models import OutboxMessage
 from notifications.registry import Skip, batch_message_kind, message_kind
@@ -262,6 +262,61 @@ def build_answer_request(message: OutboxMessage):
             "community": meeting.community,
             "show_place": meeting.has_room,
             "show_link": meeting.is_online,
+            "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+        },
+    )
+
+
+# A follow-up posted (minutes, a recording, documents): one e-mail per posting
+
+FOLLOWUP_POSTED = "meetings.followup_posted"
+
+
+def notify_followup_posted(followup: FollowUp, *, posted: list[str], posted_by: User) -> int:
+    """Tells the community's members (not the lead who posted) that the follow-up of a meeting
+    has something new. One message per posting (``posting_revision``), whatever it holds."""
+    meeting = followup.meeting
+    members = [member for member in _members(meeting) if member.pk != posted_by.pk]
+    return outbox_enqueue(
+        kind=FOLLOWUP_POSTED,
+        key=f"followup:{followup.pk}:posting:{followup.posting_revision}",
+        recipients=members,
+        params={
+            "followup": followup.pk,
+            "revision": followup.posting_revision,
+            "posted": posted,
+        },
+    )
+
+
+@message_kind(FOLLOWUP_POSTED)
+def build_followup_posted(message: OutboxMessage):
+    followup = (
+        FollowUp.objects.select_related("meeting__community")
+        .filter(pk=message.params["followup"])
+        .first()
+    )
+    if followup is None:
+        return Skip("the follow-up is gone")
+    if followup.posting_revision != message.params["revision"]:
+        # Posted again before this went out: the later message tells everything at once.
+        return Skip("a later posting of the follow-up was sent instead")
+    meeting = followup.meeting
+    if not Membership.objects.filter(
+        community_id=meeting.community_id, member_id=message.recipient_id
+    ).exists():
+        return Skip("the recipient left the community")
+    documents = list(followup.documents.all())
+    if not (followup.minutes or followup.recording_url or documents):
+        return Skip("nothing is left to tell of")
+    return render_for(
+        message,
+        template="meetings/followup_posted",
+        context={
+            "meeting": meeting,
+            "community": meeting.community,
+            "followup": followup,
+            "documents": documents,
             "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
         },
     )

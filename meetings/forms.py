@@ -5,8 +5,15 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.forms import LimitedTextField
 from aimq_portal.validators import validate_single_line
-from meetings.models import DOCUMENT_EXTENSIONS, AttendanceMode, Meeting, RsvpResponse
+from meetings.models import (
+    DOCUMENT_EXTENSIONS,
+    PUBLIC_SUMMARY_MAX_LENGTH,
+    AttendanceMode,
+    Meeting,
+    RsvpResponse,
+)
 from submit_once.forms import SubmitOnceMixin
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -110,11 +117,19 @@ class CancelForm(forms.Form):
 
 
 class FollowUpForm(SubmitOnceMixin, forms.Form):
+    """What the members get after a meeting, and what of it is shared with everyone: each
+    "visible to everyone" box is a choice the lead makes, unticked by default."""
+
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Simple formatting is kept; scripts are removed."),
+    )
+    minutes_public = forms.BooleanField(
+        label=_("Minutes visible to everyone"),
+        required=False,
+        help_text=_("Otherwise only the community's members and staff see them."),
     )
     recording_url = forms.CharField(
         label=_("Recording link"),
@@ -126,7 +141,23 @@ class FollowUpForm(SubmitOnceMixin, forms.Form):
     recording_public = forms.BooleanField(
         label=_("Recording visible to everyone"),
         required=False,
-        help_text=_("Otherwise only the community's members and staff see it."),
+        help_text=_(
+            "It is then listed on the public Talks page, with the speakers and the summary "
+            "below. Otherwise only the community's members and staff see it."
+        ),
+    )
+    speakers = forms.CharField(
+        label=_("Speakers"),
+        required=False,
+        max_length=300,
+        help_text=_("Shown with the talk; the meeting's invited experts when left empty."),
+    )
+    public_summary = LimitedTextField(
+        label=_("Public summary"),
+        required=False,
+        max_length=PUBLIC_SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few sentences on the talk, for the public Talks page."),
     )
     document = forms.FileField(
         label=_("Add a document"),
@@ -141,6 +172,11 @@ class FollowUpForm(SubmitOnceMixin, forms.Form):
         required=False,
         max_length=200,
         validators=[validate_single_line],
+    )
+    documents_public = forms.BooleanField(
+        label=_("Documents visible to everyone"),
+        required=False,
+        help_text=_("Otherwise only the community's members and staff see them."),
     )
 
 

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 import nh3
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import urlencode
 from icalendar import Calendar, Event
 
 from meetings.models import Meeting
@@ -53,15 +54,18 @@ def _location(meeting: Meeting) -> str:
     return f"{place} / {meeting.meeting_url}" if meeting.is_online else place
 
 
-def _description(meeting: Meeting, *, include_private: bool) -> str:
+def _description(meeting: Meeting, *, include_private: bool, with_community: bool = False) -> str:
     # The agenda is sanitised HTML; calendar programs expect plain text.
     parts = [nh3.clean(meeting.agenda, tags=set()).strip()]
+    if with_community:
+        # A feed mixes the meetings of several communities: each event says whose it is.
+        parts.insert(0, meeting.community.name)
     if include_private and meeting.is_online:
         parts.append(meeting.meeting_url)
     return _text("\n\n".join(part for part in parts if part), one_line=False)
 
 
-def _event(meeting: Meeting, *, include_private: bool) -> Event:
+def _event(meeting: Meeting, *, include_private: bool, with_community: bool = False) -> Event:
     event = Event()
     event.add("uid", _uid(meeting))
     event.add("dtstamp", timezone.now())
@@ -70,7 +74,11 @@ def _event(meeting: Meeting, *, include_private: bool) -> Event:
     event.add("dtstart", meeting.starts_at.astimezone(LOCAL_ZONE))
     event.add("dtend", meeting.ends_at.astimezone(LOCAL_ZONE))
     event.add("last-modified", meeting.updated_at or timezone.now())
-    description = _description(meeting, include_private=include_private)
+    description = _description(
+        meeting, include_private=include_private, with_community=with_community
+    )
+    if with_community:
+        event.add("categories", [meeting.community.name])
     if description:
         event.add("description", description)
     if include_private:
@@ -117,7 +125,9 @@ def feed_calendar(meetings: Iterable[Meeting], *, include_private: bool, name: s
     """A subscription feed (METHOD:PUBLISH); cancelled meetings stay with STATUS:CANCELLED so
     subscribed calendars remove them."""
     meetings = list(meetings)
-    calendar_events = [_event(m, include_private=include_private) for m in meetings]
+    calendar_events = [
+        _event(m, include_private=include_private, with_community=True) for m in meetings
+    ]
     calendar = _calendar(calendar_events, method="PUBLISH", starts=[m.starts_at for m in meetings])
     calendar.add("x-wr-calname", _text(name))
     calendar.add("x-wr-timezone", str(LOCAL_ZONE))
@@ -126,11 +136,54 @@ def feed_calendar(meetings: Iterable[Meeting], *, include_private: bool, name: s
 
 def member_feed(member) -> bytes:
     """The member's secret calendar feed: every meeting of all their communities. They are a
-    member of each, so the address and link are included."""
+    member of each, so the address and link are included. Calendar programs fetch it without
+    a language: the communities are named in the member's."""
     from meetings.selectors import meetings_for_feed
 
-    return feed_calendar(
-        meetings_for_feed(member=member),
-        include_private=True,
-        name="AIMQ – Communautés de pratique",
+    language = getattr(member, "preferred_language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return feed_calendar(
+            meetings_for_feed(member=member),
+            include_private=True,
+            name="AIMQ – Communautés de pratique",
+        )
+
+
+def _utc_stamp(moment) -> str:
+    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+
+
+CALENDAR_LINK_DETAILS = 1000  # characters of the description a link carries at most
+
+
+def add_to_calendar_links(meeting: Meeting, *, include_private: bool, page_url: str) -> dict:
+    """Links that open Google Calendar's and Outlook's "new event" form filled in with the
+    meeting: what the visitor may see of it (the place and link for members only), and the
+    address of its page."""
+    description = _description(meeting, include_private=include_private)
+    description = "\n\n".join(
+        part for part in (description[:CALENDAR_LINK_DETAILS], page_url) if part
     )
+    location = _location(meeting) if include_private else ""
+    google = {
+        "action": "TEMPLATE",
+        "text": meeting.title,
+        "dates": f"{_utc_stamp(meeting.starts_at)}/{_utc_stamp(meeting.ends_at)}",
+        "details": description,
+        "ctz": str(LOCAL_ZONE),
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": meeting.title,
+        "startdt": meeting.starts_at.astimezone(ZoneInfo("UTC")).isoformat(),
+        "enddt": meeting.ends_at.astimezone(ZoneInfo("UTC")).isoformat(),
+        "body": description,
+    }
+    if location:
+        google["location"] = location
+        outlook["location"] = location
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }

@@ -23,6 +23,7 @@ https_validator = URLValidator(
 
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg"]
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+PUBLIC_SUMMARY_MAX_LENGTH = 600
 
 
 # How a file of each accepted type begins. The extension is only the sender's claim; a page of
@@ -315,6 +316,35 @@ class FollowUp(models.Model):
         default=False,
         help_text=_("Otherwise only the community's members and staff see it."),
     )
+    # The recording of a public talk is shared with anyone interested (the talks pages); the
+    # minutes and documents stay the community's unless the lead shares them too.
+    minutes_public = models.BooleanField(
+        _("minutes visible to everyone"),
+        default=False,
+        help_text=_("Otherwise only the community's members and staff see them."),
+    )
+    documents_public = models.BooleanField(
+        _("documents visible to everyone"),
+        default=False,
+        help_text=_("Otherwise only the community's members and staff see them."),
+    )
+    speakers = models.CharField(
+        _("speakers"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown with the talk; the meeting's invited experts when left empty."),
+    )
+    public_summary = models.TextField(
+        _("public summary"),
+        max_length=PUBLIC_SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text=_("A few sentences for the public talks page."),
+    )
+    # When the recording was first shown to everyone: the date of the talk in its feed.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Raised each time a lead posts something new (minutes, recording, documents): the members
+    # get one e-mail per posting, keyed on it.
+    posting_revision = models.PositiveIntegerField(_("postings"), default=0, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -330,6 +360,14 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return str(self.meeting)
+
+    @property
+    def is_public_talk(self) -> bool:
+        return self.recording_public and bool(self.recording_url)
+
+    @property
+    def speakers_shown(self) -> str:
+        return self.speakers or self.meeting.invited_experts
 
 
 class FollowUpDocument(models.Model):
@@ -365,7 +403,12 @@ class FollowUpDocument(models.Model):
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
-        return self.title or self.file.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """Its title, else the file's name without the storage's folders."""
+        return self.title or self.file.name.rsplit("/", 1)[-1]
 
     def clean(self) -> None:
         # Checked here rather than in the field's validators: a new upload is read, a stored

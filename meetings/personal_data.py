@@ -105,6 +105,8 @@ def export(subject: DataSubject) -> dict[str, Any]:
                 "meeting": _meeting(followup.meeting),
                 "minutes": followup.minutes,
                 "recording_url": followup.recording_url,
+                "speakers": followup.speakers,
+                "public_summary": followup.public_summary,
                 "updated_at": followup.updated_at,
             }
             for followup in followups.order_by("meeting__starts_at", "pk")

@@ -38,6 +38,27 @@ def meetings_for_feed(*, member: User) -> QuerySet[Meeting]:
     )
 
 
+def public_next_meetings(*, limit: int) -> list[Meeting]:
+    """The next meetings of every community, for the public home page: what a visitor may
+    know (title, date, format, community), soonest first, cancelled ones left out."""
+    return list(
+        Meeting.objects.filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True)
+        .select_related("community")
+        .only(
+            "pk",
+            "title",
+            "starts_at",
+            "ends_at",
+            "format",
+            "cancelled_at",
+            "community__slug",
+            "community__name_fr",
+            "community__name_en",
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
 def member_for_calendar_token(*, token: str) -> User | None:
     if not token:
         return None

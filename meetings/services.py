@@ -336,17 +336,51 @@ def followup_save(
     minutes: str = "",
     recording_url: str = "",
     recording_public: bool = False,
+    minutes_public: bool = False,
+    documents_public: bool = False,
+    speakers: str = "",
+    public_summary: str = "",
+    document=None,
+    document_title: str = "",
 ) -> FollowUp:
+    """Saves the follow-up as the lead wrote it, with one more document if given, in one
+    transaction: a document refused leaves the follow-up as it was.
+
+    What is new for the members (minutes written for the first time, a recording link given or
+    changed, a document added) is one posting: the community's members get one e-mail for it,
+    whatever it holds (see ``meetings.emails.notify_followup_posted``)."""
     if not permissions.can_manage_meetings(saved_by, meeting.community):
         raise PermissionDenied
     with transaction.atomic():
         followup, _created = FollowUp.objects.select_for_update().get_or_create(meeting=meeting)
+        had_minutes = bool(followup.minutes)
+        previous_recording = followup.recording_url
         followup.minutes = sanitise_agenda(minutes)
         followup.recording_url = (recording_url or "").strip()
         followup.recording_public = bool(recording_public) and bool(followup.recording_url)
+        followup.minutes_public = bool(minutes_public) and bool(followup.minutes)
+        followup.documents_public = bool(documents_public)
+        followup.speakers = (speakers or "").strip()
+        followup.public_summary = (public_summary or "").strip()
+        if followup.recording_public and followup.published_at is None:
+            followup.published_at = timezone.now()
+        elif not followup.recording_public:
+            followup.published_at = None
         followup.updated_by = saved_by
         followup.full_clean(exclude=["meeting", "updated_by"])
+        posted = []
+        if followup.minutes and not had_minutes:
+            posted.append("minutes")
+        if followup.recording_url and followup.recording_url != previous_recording:
+            posted.append("recording")
+        if document:
+            _document_save(followup, uploaded_by=saved_by, file=document, title=document_title)
+            posted.append("documents")
+        if posted:
+            followup.posting_revision += 1
         followup.save()
+        if posted:
+            emails.notify_followup_posted(followup, posted=posted, posted_by=saved_by)
     return followup
 
 
@@ -359,22 +393,44 @@ def _document_file_name(name: str) -> str:
     return name
 
 
+def _document_save(followup: FollowUp, *, uploaded_by: User, file, title: str) -> FollowUpDocument:
+    file.name = _document_file_name(file.name)
+    document = FollowUpDocument(
+        followup=followup, file=file, title=(title or "").strip(), uploaded_by=uploaded_by
+    )
+    document.full_clean(exclude=["followup", "uploaded_by"])
+    document.save()
+    return document
+
+
 def followup_document_add(
     *, meeting: Meeting, uploaded_by: User, file, title: str = ""
 ) -> FollowUpDocument:
+    """One document added on its own: a posting of its own (one e-mail to the members)."""
     if not permissions.can_manage_meetings(uploaded_by, meeting.community):
         raise PermissionDenied
-    file.name = _document_file_name(file.name)
     with transaction.atomic():
-        followup, _created = FollowUp.objects.get_or_create(
+        followup, _created = FollowUp.objects.select_for_update().get_or_create(
             meeting=meeting, defaults={"updated_by": uploaded_by}
         )
-        document = FollowUpDocument(
-            followup=followup, file=file, title=(title or "").strip(), uploaded_by=uploaded_by
-        )
-        document.full_clean(exclude=["followup", "uploaded_by"])
-        document.save()
+        document = _document_save(followup, uploaded_by=uploaded_by, file=file, title=title)
+        followup.posting_revision += 1
+        followup.save(update_fields=["posting_revision"])
+        emails.notify_followup_posted(followup, posted=["documents"], posted_by=uploaded_by)
     return document
+
+
+def followup_document_remove(*, document: FollowUpDocument, removed_by: User) -> None:
+    """A document posted by mistake: its row goes, and its file leaves the storage once the
+    removal is committed (a rollback keeps both)."""
+    meeting = document.followup.meeting
+    if not permissions.can_manage_meetings(removed_by, meeting.community):
+        raise PermissionDenied
+    with transaction.atomic():
+        deleted, _by_model = FollowUpDocument.objects.filter(pk=document.pk).delete()
+        if deleted:
+            storage, name = document.file.storage, document.file.name
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 # Calendar feed tokens

@@ -24,5 +24,10 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/retirer/",
+        views.document_remove,
+        name="document_remove",
+    ),
     path("<int:pk>/calendrier.ics", views.meeting_ics, name="ics"),
 ]

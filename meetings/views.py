@@ -8,6 +8,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -92,7 +93,14 @@ def _render_detail(
         "show_recording": bool(
             followup and followup.recording_url and (followup.recording_public or is_private)
         ),
-        "documents": meeting.documents if is_private else [],
+        # Minutes and documents are the community's unless a lead shared them with everyone.
+        "show_minutes": bool(
+            followup and followup.minutes and (followup.minutes_public or is_private)
+        ),
+        "documents": meeting.documents
+        if is_private or (followup and followup.documents_public)
+        else [],
+        "is_public_talk": bool(followup and followup.is_public_talk),
     }
     return render(request, "meetings/meeting_detail.html", context)
 
@@ -233,7 +241,9 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"presences-{slugify(meeting.title) or meeting.pk}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # the BOM: Excel then reads the accents right
-    writer = csv.writer(response)
+    # Semicolons: Excel set up for French Canada (decimal comma) splits lines on them, and
+    # reads a comma-separated file as one column.
+    writer = csv.writer(response, delimiter=";")
     writer.writerow(
         [
             _("Name"),
@@ -313,6 +323,17 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})
 
 
+_FOLLOWUP_FIELDS = (
+    "minutes",
+    "minutes_public",
+    "recording_url",
+    "recording_public",
+    "speakers",
+    "public_summary",
+    "documents_public",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def followup(request: HttpRequest, pk: int) -> HttpResponse:
@@ -323,31 +344,20 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
     current = getattr(meeting, "followup", None)
     initial = {}
     if current is not None:
-        initial = {
-            "minutes": current.minutes,
-            "recording_url": current.recording_url,
-            "recording_public": current.recording_public,
-        }
+        initial = {name: getattr(current, name) for name in _FOLLOWUP_FIELDS}
     form = FollowUpForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             # Once per sending: a double click must not add the document twice.
             with submit_once(form) as submission:
-                services.followup_save(
+                saved = services.followup_save(
                     meeting=meeting,
                     saved_by=request.user,
-                    minutes=data["minutes"],
-                    recording_url=data["recording_url"],
-                    recording_public=data["recording_public"],
+                    **{name: data[name] for name in _FOLLOWUP_FIELDS},
+                    document=data["document"],
+                    document_title=data["document_title"],
                 )
-                if data["document"]:
-                    services.followup_document_add(
-                        meeting=meeting,
-                        uploaded_by=request.user,
-                        file=data["document"],
-                        title=data["document_title"],
-                    )
                 submission.result_url = _detail_url(meeting)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -357,7 +367,13 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, exc)
         else:
-            messages.success(request, _("The follow-up is saved."))
+            if saved.posting_revision == (current.posting_revision if current else 0):
+                messages.success(request, _("The follow-up is saved."))
+            else:
+                messages.success(
+                    request,
+                    _("The follow-up is saved; the community's members are told by e-mail."),
+                )
             return redirect(_detail_url(meeting))
     return render(
         request,
@@ -366,12 +382,43 @@ def followup(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _document_of(meeting: Meeting, document_pk: int) -> FollowUpDocument:
+    return get_object_or_404(
+        FollowUpDocument.objects.select_related("followup__meeting"),
+        pk=document_pk,
+        followup__meeting=meeting,
+    )
+
+
 @login_required
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+@require_http_methods(["GET", "POST"])
+def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A document posted by mistake: a lead removes it after a confirmation; its file leaves
+    the storage."""
+    meeting = _managed_meeting(request, pk)
+    document = _document_of(meeting, document_pk)
+    if request.method == "POST":
+        services.followup_document_remove(document=document, removed_by=request.user)
+        messages.success(
+            request, _("The document “%(document)s” is removed.") % {"document": document.label}
+        )
+        return redirect(reverse("meetings:followup", args=[meeting.pk]))
+    return render(
+        request, "meetings/document_remove.html", {"meeting": meeting, "document": document}
+    )
+
+
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Members' (and staff's) unless a lead shared the documents with everyone. Others who are
+    signed in are told nothing exists (404); anonymous visitors may be members: log in."""
     meeting = _meeting_or_404(pk)
-    if not permissions.can_see_private_details(request.user, meeting):
+    followup = getattr(meeting, "followup", None)
+    shared = followup is not None and followup.documents_public
+    if not shared and not permissions.can_see_private_details(request.user, meeting):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         raise Http404
-    document = get_object_or_404(FollowUpDocument, pk=document_pk, followup__meeting=meeting)
+    document = _document_of(meeting, document_pk)
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -418,6 +465,8 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
         {
             "meetings": list(selectors.my_next_meetings(member=request.user)),
             "feed_url": feed_url,
+            # The same address for calendar programs that subscribe when it is opened.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         },
     )
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
+from django.utils.http import urlencode
 
 from notifications.services import outbox_enqueue_rendered
 
@@ -52,6 +53,19 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             recipient_id=user.pk if isinstance(user, get_user_model()) and user.pk else None,
         )
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The confirmation link carries the page the newcomer came from (``next``, e.g. the
+        community they want to join). In the browser they signed up with, allauth logs them in
+        and takes them there; opened elsewhere (the phone's mail app), the link still leads
+        there once confirmed."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        target = ""
+        if request is not None:
+            target = request.POST.get("next") or request.GET.get("next") or ""
+        if target.startswith("/") and self.is_safe_url(target):
+            url = f"{url}?{urlencode({'next': target})}"
+        return url
 
     def is_safe_url(self, url: str) -> bool:
         # allauth reads `next` with urlparse, which raises on a malformed address ("a://[" opens

@@ -7,50 +7,22 @@ from members.models import Region, User
 
 DEMO_PASSWORD = "demo-aimq-2026"
 
+# Forty members, forty distinct full names (the leads' names are not among them): a demo where
+# two people share a name makes every list ambiguous.
 FIRST_NAMES = [
-    "Alexandre",
-    "Béatrice",
-    "Camille",
-    "Denis",
-    "Émilie",
-    "François",
-    "Geneviève",
-    "Hugo",
-    "Isabelle",
-    "Jérôme",
-    "Karine",
-    "Louis",
-    "Mélanie",
-    "Nicolas",
-    "Olivia",
-    "Philippe",
-    "Québec",
-    "Rachel",
-    "Sébastien",
-    "Tania",
-]
+    "Alexandre", "Béatrice", "Camille", "Denis", "Émilie", "François", "Geneviève", "Hugo",
+    "Isabelle", "Jérôme", "Karine", "Louis", "Mélanie", "Nicolas", "Olivia", "Philippe",
+    "Rachel", "Sébastien", "Tania", "Vincent", "Audrey", "Benoît", "Chantal", "David",
+    "Élise", "Frédéric", "Gabrielle", "Henri", "Isabeau", "Julien", "Kim", "Laurent",
+    "Marianne", "Nathan", "Océane", "Pascal", "Roxanne", "Simon", "Thérèse", "Yannick",
+]  # fmt: skip
 LAST_NAMES = [
-    "Tremblay",
-    "Gagnon",
-    "Roy",
-    "Côté",
-    "Bouchard",
-    "Gauthier",
-    "Morin",
-    "Lavoie",
-    "Fortin",
-    "Gagné",
-    "Ouellet",
-    "Pelletier",
-    "Bélanger",
-    "Lévesque",
-    "Bergeron",
-    "Leblanc",
-    "Paquette",
-    "Girard",
-    "Simard",
-    "Boucher",
-]
+    "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin",
+    "Gagné", "Ouellet", "Bélanger", "Lévesque", "Leblanc", "Paquette", "Girard", "Simard",
+    "Boucher", "Caron", "Beaulieu", "Cloutier", "Dubé", "Poirier", "Fournier", "Lapointe",
+    "Leclerc", "Lefebvre", "Poulin", "Thibault", "St-Pierre", "Nadeau", "Martin", "Landry",
+    "Martel", "Bédard", "Grenier", "Lessard", "Bernier", "Richard", "Michaud", "Hébert",
+]  # fmt: skip
 ORGANISATIONS = [
     ("Ville de Rimouski", "municipality", Region.BAS_SAINT_LAURENT),
     ("Ville de Saguenay", "municipality", Region.SAGUENAY_LAC_SAINT_JEAN),
@@ -105,7 +77,7 @@ def load_demo_members(count: int = 40) -> dict:
         organisation, organisation_type, region = ORGANISATIONS[index % len(ORGANISATIONS)]
         _account(
             demo_member_email(index),
-            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+            first_name=FIRST_NAMES[(index - 1) % len(FIRST_NAMES)],
             last_name=LAST_NAMES[(index * 7) % len(LAST_NAMES)],
             job_title=JOB_TITLES[index % len(JOB_TITLES)],
             organisation=organisation,

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from communities import services as community_services
 from communities.models import Community, Decision, JoinRequest, Membership
@@ -73,6 +74,8 @@ class World:
     a_online: Meeting
     a_past: Meeting
     a_document: FollowUpDocument
+    a_talk: Meeting  # past, its recording shared with everyone (a public talk)
+    a_talk_document: FollowUpDocument  # shared with everyone too
     b_hybrid: Meeting
     b_past: Meeting
     b_document: FollowUpDocument
@@ -200,6 +203,27 @@ def build_world() -> World:
         recording="https://video.example.org/alpha-enregistrement-secret",
         document="Presentation Alphadocument",
     )
+    a_talk = _meeting(
+        a,
+        "Alpha conférence",
+        days=-9,
+        venue_name="Salle Alphaconference",
+        address="14 rue Alphaconference Bécancour",
+        meeting_url="https://meet.example.org/alpha-conference-secret",
+    )
+    a_talk_document = _followup(
+        a_talk,
+        minutes="<p>Compte rendu Alphaconference réservé</p>",
+        recording="https://video.example.org/alpha-conference-publique",
+        document="Diapositives Alphaconference",
+    )
+    FollowUp.objects.filter(meeting=a_talk).update(
+        recording_public=True,
+        documents_public=True,
+        speakers="Conférencière Alphaspeaker",
+        public_summary="Résumé Alphapublic de la conférence.",
+        published_at=timezone.now(),
+    )
     b_hybrid = _meeting(
         b,
         "Bêta hybride",
@@ -274,6 +298,8 @@ def build_world() -> World:
         a_online=a_online,
         a_past=a_past,
         a_document=a_document,
+        a_talk=a_talk,
+        a_talk_document=a_talk_document,
         b_hybrid=b_hybrid,
         b_past=b_past,
         b_document=b_document,
@@ -318,10 +344,15 @@ def _places(*meetings: Meeting) -> list[str]:
     strings = []
     for meeting in meetings:
         strings += [meeting.venue_name, meeting.address, meeting.meeting_url]
-        followup = getattr(meeting, "followup", None)
+        followup = FollowUp.objects.filter(meeting=meeting).first()
         if followup is not None:
-            strings.append(followup.recording_url)
-            strings += [document.title for document in followup.documents.all()]
+            # What a lead shared with everyone is no secret; the rest is the members'.
+            if not followup.recording_public:
+                strings.append(followup.recording_url)
+            if not followup.minutes_public:
+                strings.append(strip_tags(followup.minutes))
+            if not followup.documents_public:
+                strings += [document.title for document in followup.documents.all()]
     return [text for text in strings if text]
 
 
@@ -335,7 +366,8 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
     - ``shared_contacts``: those of members who chose to show them to their fellow members:
       for the community's members and staff;
     - ``places``: meetings' venue, address, online link, private recording and documents:
-      for the community's members and staff;
+      for the community's members and staff; the minutes and documents too, unless a lead
+      shared them with everyone (as the recording of a public talk);
     - ``requests``: the people who asked to join, their motivation, members' dietary needs:
       for the community's leads and staff."""
     people = world.people
@@ -346,7 +378,9 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
             "members": [_name(person) for person in a_members],
             "contacts": _contacts(people["member"], people["lead"]),
             "shared_contacts": _contacts(world.a_extra_member),
-            "places": _places(world.a_hybrid, world.a_in_person, world.a_online, world.a_past),
+            "places": _places(
+                world.a_hybrid, world.a_in_person, world.a_online, world.a_past, world.a_talk
+            ),
             "requests": [
                 *_identity(world.a_requester),
                 *_identity(a_declined),
@@ -488,6 +522,14 @@ def _hybrid(world: World) -> dict:
 
 def _past(world: World) -> dict:
     return {"pk": world.a_past.pk}
+
+
+def _past_document(world: World) -> dict:
+    return {"pk": world.a_past.pk, "document_pk": world.a_document.pk}
+
+
+def _documents(world: World, user) -> list:
+    return sorted(FollowUpDocument.objects.values_list("pk", flat=True))
 
 
 def _slug(world: World) -> dict:
@@ -850,6 +892,16 @@ PORTAL: list[Entry] = [
         a_page=True,
     ),
     Entry("meetings:detail", "GET", everyone(200), kwargs=_hybrid, a_page=True),
+    # Past meetings: their follow-up's minutes and documents are the members' unless shared.
+    Entry("meetings:detail", "GET", everyone(200), kwargs=_past, label="past", a_page=True),
+    Entry(
+        "meetings:detail",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: {"pk": world.a_talk.pk},
+        label="talk",
+        a_page=True,
+    ),
     Entry(
         "meetings:rsvp",
         "POST",
@@ -933,7 +985,62 @@ PORTAL: list[Entry] = [
         kwargs=lambda world: {"pk": world.a_past.pk, "document_pk": world.b_document.pk},
         label="other_communitys_document",
     ),
+    Entry(
+        # Shared with everyone by a lead: anyone downloads it.
+        "meetings:document_download",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: {"pk": world.a_talk.pk, "document_pk": world.a_talk_document.pk},
+        label="shared",
+        a_page=True,
+    ),
+    Entry(
+        "meetings:document_remove",
+        "GET",
+        _MANAGERS_200,
+        kwargs=_past_document,
+        a_page=True,
+    ),
+    Entry(
+        "meetings:document_remove",
+        "POST",
+        _managers_redirect(lambda world: f"/rencontres/{world.a_past.pk}/suivi/"),
+        kwargs=_past_document,
+        state=_documents,
+        a_page=True,
+    ),
+    Entry(
+        # B's document asked for through A's meeting: not A's, so it does not exist there.
+        "meetings:document_remove",
+        "POST",
+        answers(
+            anonymous=LOGIN, member=403, member_of_other=403, lead_of_other=403, lead=404, staff=404
+        ),
+        kwargs=lambda world: {"pk": world.a_past.pk, "document_pk": world.b_document.pk},
+        state=_documents,
+        label="other_communitys_document",
+    ),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_hybrid, a_page=True),
+    Entry("meetings:ics", "GET", everyone(200), kwargs=_past, label="past", a_page=True),
+    # Talks: the recordings leads shared with everyone, open to all.
+    Entry("talks:list", "GET", everyone(200)),
+    Entry("talks:feed_rss", "GET", everyone(200)),
+    Entry("talks:feed_atom", "GET", everyone(200)),
+    Entry(
+        "talks:detail",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: {"pk": world.a_talk.pk},
+        a_page=True,
+    ),
+    Entry(
+        # A meeting whose recording is the members' only: no talk page.
+        "talks:detail",
+        "GET",
+        everyone(404),
+        kwargs=_past,
+        label="not_shared",
+    ),
     Entry(
         # Uploaded files are served only through the download above: the storage's own
         # address is no route at all outside development.

@@ -1,8 +1,8 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
-then members (the user app),
-then communities, then meetings. A lower app never imports a higher one, not even lazily inside
-a function; a higher app contributes to a lower one by registering with it (signals, the
-personal data registry of members.personal_data)."""
+then members (the user app), then communities, then meetings, then talks (the public
+recordings). A lower app never imports a higher one, not even lazily inside a function; a
+higher app contributes to a lower one by registering with it (signals, the personal data
+registry of members.personal_data)."""
 
 import ast
 from pathlib import Path
@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["aimq_portal", "notifications", "submit_once", "members", "communities", "meetings"]
+LAYERS = [
+    "aimq_portal",
+    "notifications",
+    "submit_once",
+    "members",
+    "communities",
+    "meetings",
+    "talks",
+]
 
 
 def _imported_apps(path: Path) -> set[str]:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "members",
     "communities",
     "meetings",
+    "talks",
 ]
 
 MIDDLEWARE = [

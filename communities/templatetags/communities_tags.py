@@ -18,3 +18,9 @@ def home_communities(context) -> dict:
         "memberships": list(selectors.my_communities(member=user)),
         "pending_requests": list(pending),
     }
+
+
+@register.inclusion_tag("communities/includes/front_door.html")
+def front_door_communities() -> dict:
+    """The public home page's communities: mandate, leads, seats left or waiting list."""
+    return {"communities": selectors.front_door_communities()}

@@ -1,6 +1,8 @@
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 
-from meetings import selectors
+from meetings import ics, selectors
 
 register = template.Library()
 
@@ -32,3 +34,27 @@ def home_meetings(context) -> dict:
         "show": True,
         "meetings": list(selectors.my_next_meetings(member=user)[:HOME_MEETINGS]),
     }
+
+
+FRONT_DOOR_MEETINGS = 5
+
+
+@register.inclusion_tag("meetings/includes/front_door_meetings.html")
+def public_next_meetings() -> dict:
+    """The public home page's next meetings, without their address or link: one query."""
+    return {"meetings": selectors.public_next_meetings(limit=FRONT_DOOR_MEETINGS)}
+
+
+@register.simple_tag(takes_context=True)
+def add_to_calendar_links(context, meeting, include_private: bool) -> dict:
+    """{"google": …, "outlook": …}: links that open those calendars' new-event form filled in
+    with what the visitor may see of the meeting; none for a meeting cancelled or over."""
+    if meeting.is_cancelled or meeting.ends_at <= timezone.now():
+        return {}
+    request = context.get("request")
+    page_url = request.build_absolute_uri(meeting_url(meeting)) if request else ""
+    return ics.add_to_calendar_links(meeting, include_private=include_private, page_url=page_url)
+
+
+def meeting_url(meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.pk])

@@ -124,10 +124,29 @@ def test_too_long_motivation_is_refused_and_kept(signed_in, language, community)
     assert set(response.context["join_form"].errors) == {"motivation"}
     html = page_text(response)
     assert "Les ponceaux. Les ponceaux." in html
-    assert 'maxlength="1000"' in html
+    # The whole text is kept, not cut at the limit: the member shortens it.
+    assert motivation.strip() in html
+    # No maxlength (the browser would cut a pasted text without a word); the count's script
+    # reads the limit.
+    assert "maxlength" not in html
+    assert 'data-max-length="1000"' in html
+    assert "/static/js/character-count.js" in html
     if language == "en":
         assert "At most 1000 characters." in html
+        assert "This text has 1399 characters, 1000 at most: remove 399 characters." in html
+    else:
+        assert "Ce texte compte 1399 caractères, 1000 au plus\u00a0: retirez-en 399." in html
     assert not JoinRequest.objects.exists()
+
+
+def test_line_breaks_count_as_one_character_as_in_the_browser(signed_in, community):
+    # 500 lines of one letter: 999 characters in the box, 1498 as the form sends them (CR LF).
+    motivation = "\r\n".join(["a"] * 500)
+
+    response = signed_in("fr").post(_join(community), {"motivation": motivation})
+
+    assert response.status_code == 302
+    assert len(JoinRequest.objects.get().motivation) == 999
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

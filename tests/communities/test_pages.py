@@ -166,7 +166,7 @@ def test_list_says_when_there_is_no_community(client, db, request, language):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_anonymous_visitor_sees_the_mandate_and_is_invited_to_log_in(
+def test_anonymous_visitor_sees_the_mandate_and_is_invited_to_sign_up_or_log_in(
     client, db, request, language, community, lead
 ):
     if language == "en":
@@ -174,13 +174,18 @@ def test_anonymous_visitor_sees_the_mandate_and_is_invited_to_log_in(
 
     html = client.get(reverse("communities:detail", args=[community.slug])).content.decode()
 
-    login = reverse("account_login")
+    # Both ways come back to the community.
+    login, signup = reverse("account_login"), reverse("account_signup")
     assert f'href="{login}?next=/communautes/{community.slug}/"' in html
+    assert f'href="{signup}?next=/communautes/{community.slug}/"' in html
+    # On a phone, a way down to the join card from the top of the page.
+    assert 'href="#participation-heading"' in html
     assert "Louise Lavoie" in html
     if language == "en":
         assert "Sharing sustainable storm water practices." in html
-        assert "Log in to ask to join this community." in html
+        assert "Create an account" in html
     else:
+        assert "Créer un compte" in html
         assert "Partager les pratiques de gestion durable des eaux pluviales." in html
     assert 'id="members-heading"' not in html
 

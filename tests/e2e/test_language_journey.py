@@ -84,7 +84,10 @@ def test_language_switcher_turns_the_member_pages_to_english_and_back(
     expect(heading(page, "Clauses de pénalité")).to_be_visible()
     answer = page.get_by_role("region", name="Your answer")
     expect(answer.get_by_label("I will attend online")).to_be_visible()
-    expect(answer.get_by_role("link", name="Add to my calendar (.ics)")).to_be_visible()
+    expect(
+        answer.get_by_role("link", name="Calendar file (.ics): Outlook, Apple, others")
+    ).to_be_visible()
+    expect(answer.get_by_role("link", name=re.compile("^Add to Google Calendar"))).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Montreal time")
     screenshot("journey-language-meeting-en")
 

@@ -140,7 +140,9 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
 
     # The calendar file: the meeting at its Montreal time, with the link for a member.
     with page.expect_download() as download_info:
-        answer.get_by_role("link", name="Ajouter à mon calendrier (.ics)").click()
+        answer.get_by_role(
+            "link", name="Fichier de calendrier .ics : Outlook, Apple et autres"
+        ).click()
     download = download_info.value
     assert download.suggested_filename == f"rencontre-{meeting.pk}.ics"
     # Long lines are folded (RFC 5545): a line break followed by a space continues the line.
@@ -176,7 +178,7 @@ def test_lead_schedules_a_meeting_then_moves_it(
         page.get_by_role("heading", name="Planifier une rencontre de Voirie municipale")
     ).to_be_visible()
     field(page, "Titre").fill("Inventaire des ponceaux")
-    field(page, "Format").select_option(label="Hybride (en personne et en ligne)")
+    field(page, "Formule").select_option(label="Hybride (en personne et en ligne)")
     field(page, "Début").fill(f"{first_day:%Y-%m-%d}T09:30")
     field(page, "Fin").fill(f"{first_day:%Y-%m-%d}T11:30")
     field(page, "Lieu").fill("Salle du conseil")

@@ -1,8 +1,9 @@
 """The demo meetings load with the rest of the demo data, and loading again changes nothing."""
 
-from datetime import time
+from datetime import datetime, time
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -34,3 +35,48 @@ def test_demo_meetings_cover_each_format_and_load_once():
     followup = FollowUp.objects.first()
     assert followup.minutes and followup.recording_url
     assert Meeting.objects.values("community").distinct().count() == 3
+
+
+@pytest.fixture
+def demo(db):
+    # Early March: the demo's meetings run from the winter into the spring.
+    with time_machine.travel(datetime(2026, 3, 10, 12, tzinfo=LOCAL_ZONE), tick=False):
+        call_command("load_demo_data", stdout=None)
+
+
+def test_demo_people_have_distinct_names(demo):
+    from members.models import User
+
+    names = list(User.objects.values_list("first_name", "last_name"))
+
+    assert len(names) == len(set(names))
+
+
+def test_demo_meetings_have_distinct_titles_whose_seasons_match_their_dates(demo):
+    from meetings.demo import SEASONS
+
+    titles = list(Meeting.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
+    for meeting in Meeting.objects.all():
+        month = meeting.starts_at.astimezone(LOCAL_ZONE).month
+        seasons = {word for pair in SEASONS.values() for word in pair}
+        named = [season for season in seasons if season in meeting.title]
+        assert named in ([], [SEASONS[month][0]], [SEASONS[month][1]]), meeting.title
+
+
+def test_demo_minutes_tell_the_attendance_recorded(demo):
+    followups = FollowUp.objects.select_related("meeting")
+    assert followups.count() == 6
+    for followup in followups:
+        attended = followup.meeting.attendances.count()
+        assert attended > 0
+        assert followup.minutes.startswith(f"<p>{attended} membres présents"), followup.minutes
+
+
+def test_demo_has_public_talks_to_show(demo):
+    talks = FollowUp.objects.filter(recording_public=True)
+
+    assert talks.count() >= 3
+    assert all(talk.public_summary and talk.speakers and talk.published_at for talk in talks)
+    assert talks.filter(minutes_public=True, documents_public=True).exists()
+    assert FollowUp.objects.filter(recording_public=False).exists()  # a private one too

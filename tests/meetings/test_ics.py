@@ -126,5 +126,6 @@ def test_the_private_feed_escapes_every_text_property(client, fellow, community)
     _calendar, event = _event(response.content)
     assert str(event["SUMMARY"]) == "Ligne 1 Ligne 2 fin"
     assert str(event["LOCATION"]).startswith("Salle du conseil, 1 rue Principale")
-    assert str(event["DESCRIPTION"]).startswith("Point 1\nPoint 2")
+    # The feed's description names the community first, then the agenda.
+    assert f"{community.name}\n\nPoint 1\nPoint 2" in str(event["DESCRIPTION"])
     assert str(event["URL"]) == "https://meet.example.org/a b"

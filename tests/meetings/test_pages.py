@@ -299,7 +299,7 @@ def test_roster_groups_answers_with_counts_lunch_and_diets(lead_client, meeting,
     assert "Végétarien" in html
 
 
-def test_roster_csv_is_utf8_with_a_bom(lead_client, meeting, fellow):
+def test_roster_csv_is_utf8_with_a_bom_and_semicolons(lead_client, meeting, fellow):
     Rsvp.objects.create(meeting=meeting, member=fellow, response="online")
 
     response = lead_client.get(reverse("meetings:roster_csv", args=[meeting.pk]))
@@ -307,9 +307,11 @@ def test_roster_csv_is_utf8_with_a_bom(lead_client, meeting, fellow):
     assert response["Content-Type"].startswith("text/csv")
     body = response.content
     assert body.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][0] == "Nom"
+    # Semicolons: what Excel set up for French Canada splits columns on.
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Nom", "Courriel"]
     assert any(fellow.email in row for row in rows)
+    assert body.decode("utf-8-sig").splitlines()[0].startswith("Nom;Courriel;")
 
 
 def test_lead_emails_the_members_who_have_not_answered_once_a_day(

@@ -107,12 +107,43 @@ def test_address_and_link_never_on_the_community_page(visitor, person, meeting):
 
 
 @pytest.mark.parametrize("person", PEOPLE)
-def test_private_recording_and_documents_only_for_members_and_staff(visitor, person, past_meeting):
+def test_private_minutes_recording_and_documents_only_for_members_and_staff(
+    visitor, person, past_meeting
+):
     html = visitor(person).get(reverse("meetings:detail", args=[past_meeting.pk])).content.decode()
 
-    assert "Notes" in html  # the minutes are public
+    assert ("Notes" in html) == (person in SEES_PRIVATE)
     assert ("https://video.example.org/r1" in html) == (person in SEES_PRIVATE)
     assert ("Présentation" in html) == (person in SEES_PRIVATE)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_minutes_and_documents_a_lead_shared_are_visible_to_anyone(visitor, person, past_meeting):
+    FollowUp.objects.filter(meeting=past_meeting).update(minutes_public=True, documents_public=True)
+    document = past_meeting.followup.documents.get()
+    client = visitor(person)
+
+    html = client.get(reverse("meetings:detail", args=[past_meeting.pk])).content.decode()
+    download = client.get(
+        reverse("meetings:document_download", args=[past_meeting.pk, document.pk])
+    )
+
+    assert "Notes" in html and "Présentation" in html
+    assert ("https://video.example.org/r1" in html) == (person in SEES_PRIVATE)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4"
+
+
+@pytest.mark.parametrize("person", ["anonymous", "outsider"])
+def test_documents_not_shared_cannot_be_downloaded_by_others(visitor, person, past_meeting):
+    document = past_meeting.followup.documents.get()
+    FollowUp.objects.filter(meeting=past_meeting).update(minutes_public=True)
+
+    response = visitor(person).get(
+        reverse("meetings:document_download", args=[past_meeting.pk, document.pk])
+    )
+
+    assert response.status_code == (302 if person == "anonymous" else 404)
 
 
 def test_public_recording_is_visible_to_anyone(client, past_meeting):
