@@ -231,6 +231,27 @@ def lead_inbox_badge(*, user) -> LeadInboxBadge:
     return LeadInboxBadge(shown=bool(totals["led"]), pending=totals["pending"])
 
 
+def decisions_waiting(*, user) -> list[Community]:
+    """The communities whose join requests the visitor decides and that have some pending,
+    each with ``pending`` (their sum is the navbar's inbox badge): one query."""
+    if not user.is_authenticated:
+        return []
+    communities = Community.objects.all()
+    if not user.is_staff:
+        communities = communities.filter(memberships__member=user, memberships__role=Role.LEAD)
+    return list(
+        communities.annotate(
+            pending=Count(
+                "join_requests",
+                filter=Q(join_requests__status=JoinRequestStatus.PENDING),
+                distinct=True,
+            )
+        )
+        .filter(pending__gt=0)
+        .order_by("-pending", "slug")
+    )
+
+
 def pending_request_count_for_lead(*, user) -> int:
     return lead_inbox_badge(user=user).pending
 

@@ -7,7 +7,14 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
-from meetings.models import FollowUp, FollowUpDocument, Meeting, MeetingReminder, Rsvp
+from meetings.models import (
+    FollowUp,
+    FollowUpDocument,
+    Meeting,
+    MeetingReminder,
+    Rsvp,
+    SeatRequest,
+)
 
 # The portal's links are https only: no "http://" added to a bare address.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -31,6 +38,16 @@ class RsvpInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class SeatRequestInline(ReadOnlyMixin, admin.TabularInline):
+    """The waiting list for a seat, as it stands and as it went (offers taken, declined,
+    expired): changed by the members and the sweep only (meetings.seats)."""
+
+    model = SeatRequest
+    fields = ["member", "status", "created_at", "offered_at", "offer_expires_at", "closed_at"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "community", "starts_at", "format", "cancelled_at"]
@@ -38,7 +55,7 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "community__name_fr", "community__name_en"]
     date_hierarchy = "starts_at"
     list_select_related = ["community"]
-    inlines = [RsvpInline]
+    inlines = [RsvpInline, SeatRequestInline]
     formfield_overrides = HTTPS_URLS
     readonly_fields = ["uid", "sequence", "created_by", "created_at", "updated_at"]
 

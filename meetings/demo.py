@@ -6,7 +6,7 @@ their recordings are shared as public talks. Safe to run again.
 Titles that name a season name the season of the meeting's date (the demo's dates move with
 today's). Rows are written directly rather than through ``meeting_schedule``: the demo would
 otherwise e-mail an invitation per meeting to every demo member. The rows still pass the
-model's validation (``full_clean``), and the agenda is sanitised as the service does."""
+model's validation (``full_clean``); the agenda is kept as typed, as the service does."""
 
 import uuid
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from meetings.models import (
     Rsvp,
     RsvpResponse,
 )
-from meetings.services import LOCAL_ZONE, sanitise_agenda
+from meetings.services import LOCAL_ZONE, typed_text
 
 DEMO_SLUGS = ["gestion-des-actifs-municipaux", "gestion-contractuelle", "ingenierie-municipale-mrc"]
 # Each demo meeting keeps the same calendar identifier from one load to the next: loading again
@@ -243,10 +243,12 @@ PLANS = {
         ],
     },
 }
-AGENDA = (
-    "<p>Tour de table des municipalités.</p>"
-    "<ul><li>Présentation d'un cas concret</li><li>Discussion</li><li>Suites à donner</li></ul>"
-)
+AGENDA = """Tour de table des municipalités.
+
+1. Présentation d'un cas concret
+2. **Discussion** en petits groupes
+3. Suites à donner
+"""
 # A one-page PDF, enough for the demo's public document.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -281,7 +283,7 @@ def _meeting(community: Community, lead, venue: tuple[str, str], plan: Planned) 
         community=community,
         created_by=lead,
         title=_title(plan, day),
-        agenda=sanitise_agenda(AGENDA),
+        agenda=typed_text(AGENDA),
         starts_at=_at(day, plan.start),
         ends_at=_at(day, plan.end),
         format=plan.format,
@@ -342,12 +344,12 @@ def _minutes(attended: list[Attendance]) -> str:
         parts.append(f"{in_person} en personne")
     if online:
         parts.append(f"{online} en ligne")
-    return sanitise_agenda(
-        f"<p>{len(attended)} membres présents, {' et '.join(parts)}, de {organisations} "
-        "organisations.</p>"
-        "<ul><li>Présentation suivie d'une période de questions</li>"
-        "<li>Partage des gabarits entre municipalités</li>"
-        "<li>Prochaine rencontre : journée d'étude</li></ul>"
+    return typed_text(
+        f"{len(attended)} membres présents, {' et '.join(parts)}, de {organisations} "
+        "organisations.\n\n"
+        "- Présentation suivie d'une période de questions\n"
+        "- Partage des gabarits entre municipalités\n"
+        "- Prochaine rencontre : journée d'étude\n"
     )
 
 

@@ -1,6 +1,7 @@
-"""The e-mails about meetings: invitations, updates, cancellations, reminders and a lead's
-"please answer", each in the recipient's language, with the meeting's .ics attached where a
-calendar should change.
+"""The e-mails about meetings: invitations, updates, cancellations, reminders, a lead's
+"please answer" and the waiting list's seat offers, each in the recipient's language, with the
+meeting's .ics attached where a calendar should change. The agenda is written as the lead typed
+it in the text part and formatted in the HTML part (``FormattedText``).
 
 The ``notify_*`` functions are called by the services inside their transaction and write the
 messages to the outbox (``notifications``). The builders below turn them into e-mails when the
@@ -15,17 +16,27 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from communities.models import Membership
-from meetings import ics
-from meetings.models import FollowUp, Meeting, Rsvp, RsvpResponse
+from meetings import formatting, ics
+from meetings.models import FollowUp, Meeting, MeetingFormat, Rsvp, RsvpResponse, SeatRequest
+from meetings.models import SeatRequestStatus as SeatStatus
 from members.models import User
 from notifications.models import OutboxMessage
 from notifications.registry import Skip, batch_message_kind, message_kind
-from notifications.rendering import absolute_url, address_of, email_of, render_for, render_text
+from notifications.rendering import (
+    FormattedText,
+    absolute_url,
+    address_of,
+    email_of,
+    render_for,
+    render_text,
+)
 from notifications.services import outbox_enqueue, outbox_messages
 
 NOTICE = "meetings.notice"
 REMINDER = "meetings.reminder"
 ANSWER_REQUEST = "meetings.answer_request"
+SEAT_OFFER = "meetings.seat_offer"
+SEAT_OFFER_EXPIRED = "meetings.seat_offer_expired"
 
 NOTICE_TEMPLATES = {
     "scheduled": "meetings/meeting_scheduled",
@@ -49,14 +60,67 @@ def _stamp(moment: datetime) -> str:
 # Written by the services, in their transaction
 
 
-def notify_meeting_changed(meeting: Meeting, kind: str) -> None:
+# What an update e-mail compares: the time, the place, the format and the link.
+CHANGE_FIELDS = ("starts_at", "ends_at", "format", "venue_name", "address", "meeting_url")
+
+
+def _as_param(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _previous_told(meeting: Meeting, previous: dict) -> dict:
+    """The values the members last heard of. An update still waiting in the outbox will be
+    skipped for this one (its sequence is overtaken): its own "before" is what they knew, so
+    this e-mail compares with it, field by field."""
+    told = {field: _as_param(previous[field]) for field in CHANGE_FIELDS if field in previous}
+    waiting = (
+        OutboxMessage.objects.pending()
+        .filter(
+            kind=NOTICE,
+            params__meeting=meeting.pk,
+            params__notice="updated",
+        )
+        .order_by("pk")
+        .values_list("params", flat=True)
+        .first()
+    )
+    if waiting and waiting.get("previous"):
+        told.update(waiting["previous"])
+    return told
+
+
+def notify_meeting_changed(meeting: Meeting, kind: str, *, previous: dict | None = None) -> None:
     """The invitation, update or cancellation of the meeting as it is now (its ``sequence``),
-    to the community's members."""
+    to the community's members. An update records ``previous`` (the fields before the change)
+    so its e-mail says what changed."""
+    params = {"meeting": meeting.pk, "sequence": meeting.sequence, "notice": kind}
+    if previous is not None:
+        params["previous"] = _previous_told(meeting, previous)
     outbox_enqueue(
         kind=NOTICE,
         key=f"meeting:{meeting.pk}:seq:{meeting.sequence}:{kind}",
         recipients=_members(meeting),
-        params={"meeting": meeting.pk, "sequence": meeting.sequence, "notice": kind},
+        params=params,
+    )
+
+
+def notify_seat_offer(request: SeatRequest) -> None:
+    """A seat is held for the member until the offer's deadline."""
+    outbox_enqueue(
+        kind=SEAT_OFFER,
+        key=f"meeting:{request.meeting_id}:seat-request:{request.pk}:offer",
+        recipients=[request.member],
+        params={"meeting": request.meeting_id, "seat_request": request.pk},
+    )
+
+
+def notify_seat_offer_expired(request: SeatRequest) -> None:
+    """The deadline passed: the seat went to the next in line; the member may ask again."""
+    outbox_enqueue(
+        kind=SEAT_OFFER_EXPIRED,
+        key=f"meeting:{request.meeting_id}:seat-request:{request.pk}:expired",
+        recipients=[request.member],
+        params={"meeting": request.meeting_id, "seat_request": request.pk},
     )
 
 
@@ -125,10 +189,64 @@ def _memberships_of(messages: list[OutboxMessage], meetings: dict[int, Meeting])
     )
 
 
+def agenda_of(meeting: Meeting) -> FormattedText | None:
+    """The agenda as typed (text part) and formatted (HTML part); None when there is none."""
+    text = formatting.to_plain_text(meeting.agenda)
+    if not text:
+        return None
+    return FormattedText(text=text, html=formatting.to_html(meeting.agenda))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing an update changed: ``what`` is "when", "format", "place" or "link"; ``before``
+    and ``after`` are what the template writes (a time span for "when")."""
+
+    what: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class Span:
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _place(venue_name: str, address: str) -> str:
+    return ", ".join(part for part in (venue_name, " ".join((address or "").split())) if part)
+
+
+def changes_of(meeting: Meeting, previous: dict | None) -> list[Change]:
+    """What an update changed, from the values the service recorded (``previous``) to the
+    meeting as it is when the e-mail is built."""
+    if not previous:
+        return []
+    changes = []
+    before = Span(
+        datetime.fromisoformat(previous["starts_at"]), datetime.fromisoformat(previous["ends_at"])
+    )
+    if (before.starts_at, before.ends_at) != (meeting.starts_at, meeting.ends_at):
+        changes.append(Change("when", before, Span(meeting.starts_at, meeting.ends_at)))
+    if previous["format"] != meeting.format:
+        changes.append(
+            Change("format", MeetingFormat(previous["format"]).label, meeting.get_format_display())
+        )
+    place_before = _place(previous["venue_name"], previous["address"])
+    place_after = _place(meeting.venue_name, meeting.address) if meeting.has_room else ""
+    if place_before != place_after:
+        changes.append(Change("place", place_before, place_after))
+    link_after = meeting.meeting_url if meeting.is_online else ""
+    if previous["meeting_url"] != link_after:
+        changes.append(Change("link", previous["meeting_url"], link_after))
+    return changes
+
+
 @batch_message_kind(NOTICE)
 def build_notices(messages: list[OutboxMessage]) -> dict:
     meetings = _meetings_of(messages)
     answers = _answers_of(messages)
+    agendas = {pk: agenda_of(meeting) for pk, meeting in meetings.items()}
     built = {}
     for message in messages:
         meeting = meetings.get(message.params["meeting"])
@@ -145,6 +263,8 @@ def build_notices(messages: list[OutboxMessage]) -> dict:
                 context={
                     "meeting": meeting,
                     "community": meeting.community,
+                    "agenda": agendas[meeting.pk],
+                    "changes": changes_of(meeting, message.params.get("previous")),
                     "rsvp": answers.get((meeting.pk, message.recipient_id)),
                     "community_url": absolute_url("communities:detail", meeting.community.slug),
                     "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
@@ -195,6 +315,7 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
     answers = _answers_of(messages)
     memberships = _memberships_of(messages, meetings)
     rendered: dict[tuple, tuple[str, str]] = {}
+    agendas: dict[int, FormattedText | None] = {}
     built = {}
     for message in messages:
         meeting = meetings.get(message.params["meeting"])
@@ -210,6 +331,8 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
         to, language = address
         response = answer.response if answer else ""
         version = (meeting.pk, language, response, message.params["offset_minutes"])
+        if meeting.pk not in agendas:
+            agendas[meeting.pk] = agenda_of(meeting)
         if version not in rendered:
             rendered[version] = render_text(
                 template="meetings/meeting_reminder",
@@ -217,6 +340,7 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
                 context={
                     "meeting": meeting,
                     "community": meeting.community,
+                    "agenda": agendas[meeting.pk],
                     "recipient": _Anyone(),
                     "rsvp": answer,
                     # What the answer needs: the address to come in person, the link to join
@@ -236,6 +360,7 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
             to=to,
             language=language,
             key=message.key,
+            formatted=[agendas[meeting.pk]] if agendas[meeting.pk] else (),
         )
     return built
 
@@ -260,6 +385,7 @@ def build_answer_request(message: OutboxMessage):
         context={
             "meeting": meeting,
             "community": meeting.community,
+            "agenda": agenda_of(meeting),
             "show_place": meeting.has_room,
             "show_link": meeting.is_online,
             "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
@@ -317,6 +443,58 @@ def build_followup_posted(message: OutboxMessage):
             "community": meeting.community,
             "followup": followup,
             "documents": documents,
+            "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+        },
+    )
+
+
+def _seat_request_of(message: OutboxMessage) -> SeatRequest | None:
+    return (
+        SeatRequest.objects.select_related("meeting__community")
+        .filter(pk=message.params["seat_request"])
+        .first()
+    )
+
+
+@message_kind(SEAT_OFFER)
+def build_seat_offer(message: OutboxMessage):
+    request = _seat_request_of(message)
+    if request is None:
+        return Skip("the seat request is gone")
+    if request.status != SeatStatus.OFFERED:
+        return Skip("the offer was taken, declined or expired meanwhile")
+    meeting = request.meeting
+    if meeting.is_cancelled or timezone.now() >= request.offer_expires_at:
+        return Skip("the meeting was cancelled or the offer's deadline passed")
+    return render_for(
+        message,
+        template="meetings/seat_offer",
+        context={
+            "meeting": meeting,
+            "community": meeting.community,
+            "deadline": request.offer_expires_at,
+            "show_place": True,
+            "show_link": False,
+            "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
+        },
+    )
+
+
+@message_kind(SEAT_OFFER_EXPIRED)
+def build_seat_offer_expired(message: OutboxMessage):
+    request = _seat_request_of(message)
+    if request is None or request.status != SeatStatus.EXPIRED:
+        return Skip("the seat request is gone")
+    meeting = request.meeting
+    if meeting.is_cancelled or timezone.now() >= meeting.starts_at:
+        return Skip("the meeting was cancelled or has started")
+    return render_for(
+        message,
+        template="meetings/seat_offer_expired",
+        context={
+            "meeting": meeting,
+            "community": meeting.community,
+            "deadline": request.offer_expires_at,
             "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
         },
     )

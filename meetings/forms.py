@@ -9,6 +9,7 @@ from aimq_portal.forms import LimitedTextField
 from aimq_portal.validators import validate_single_line
 from meetings.models import (
     DOCUMENT_EXTENSIONS,
+    FORMATTING_HELP,
     PUBLIC_SUMMARY_MAX_LENGTH,
     AttendanceMode,
     Meeting,
@@ -111,6 +112,16 @@ class RsvpForm(SubmitOnceMixin, forms.Form):
             del self.fields["stays_for_lunch"]
             del self.fields["dietary_needs"]
 
+    def clean(self):
+        data = super().clean()
+        # The service refuses it too; said here beside the box, before anything is sent.
+        if data.get("stays_for_lunch") and data.get("response") not in (
+            None,
+            RsvpResponse.IN_PERSON,
+        ):
+            self.add_error("stays_for_lunch", _("Lunch is for those who attend in person."))
+        return data
+
 
 class CancelForm(forms.Form):
     """Nothing to fill in: the confirmation page's button."""
@@ -124,7 +135,7 @@ class FollowUpForm(SubmitOnceMixin, forms.Form):
         label=_("Minutes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Simple formatting is kept; scripts are removed."),
+        help_text=FORMATTING_HELP,
     )
     minutes_public = forms.BooleanField(
         label=_("Minutes visible to everyone"),
@@ -181,7 +192,9 @@ class FollowUpForm(SubmitOnceMixin, forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One choice per member of the community: not recorded, in person or online."""
+    """One choice per member of the community, by name: not recorded, in person or online.
+    Until attendance is recorded, each choice starts from the member's answer (in person or
+    online), so the lead only corrects who did not come as they said."""
 
     def __init__(self, *args, meeting: Meeting, lines, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,13 +204,20 @@ class AttendanceForm(forms.Form):
         if meeting.is_online:
             modes.append((AttendanceMode.ONLINE, AttendanceMode.ONLINE.label))
         self.lines = lines
+        allowed = {mode for mode, _label in modes}
         for line in lines:
             name = f"member_{line.member.pk}"
+            if line.attendance:
+                initial = line.attendance.mode
+            elif line.rsvp and line.rsvp.response in allowed:
+                initial = line.rsvp.response
+            else:
+                initial = ""
             self.fields[name] = forms.ChoiceField(
                 label=line.member.display_name,
                 required=False,
                 choices=[("", _("Not recorded")), *modes],
-                initial=line.attendance.mode if line.attendance else "",
+                initial=initial,
             )
             line.field_name = name
 

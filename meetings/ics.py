@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import nh3
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from icalendar import Calendar, Event
 
+from meetings.formatting import to_plain_text
 from meetings.models import Meeting
 
 PRODID = "-//AIMQ//Communities of practice portal//EN"
@@ -55,8 +55,8 @@ def _location(meeting: Meeting) -> str:
 
 
 def _description(meeting: Meeting, *, include_private: bool, with_community: bool = False) -> str:
-    # The agenda is sanitised HTML; calendar programs expect plain text.
-    parts = [nh3.clean(meeting.agenda, tags=set()).strip()]
+    # Calendar programs show plain text: the agenda as the lead typed it.
+    parts = [to_plain_text(meeting.agenda)]
     if with_community:
         # A feed mixes the meetings of several communities: each event says whose it is.
         parts.insert(0, meeting.community.name)

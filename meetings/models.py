@@ -65,6 +65,12 @@ def validate_document_size(file) -> None:
         )
 
 
+FORMATTING_HELP = _(
+    "Lines are kept as typed. A blank line separates paragraphs; lines starting with “-” or "
+    "“1.” make a list; **bold**, *italic*, [text](https://…) for a link."
+)
+
+
 class MeetingFormat(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     ONLINE = "online", _("Online")
@@ -76,9 +82,8 @@ class Meeting(models.Model):
         Community, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("community")
     )
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
-    agenda = models.TextField(
-        _("agenda"), blank=True, help_text=_("Simple formatting is kept; scripts are removed.")
-    )
+    # As the lead typed it; meetings.formatting shows it formatted.
+    agenda = models.TextField(_("agenda"), blank=True, help_text=FORMATTING_HELP)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     format = models.CharField(
@@ -231,6 +236,102 @@ class Rsvp(models.Model):
         return f"{self.member} – {self.meeting}: {self.get_response_display()}"
 
 
+class SeatRequestStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a seat")
+    OFFERED = "offered", _("Seat offered")
+    ACCEPTED = "accepted", _("Seat taken")
+    DECLINED = "declined", _("Offer declined")
+    EXPIRED = "expired", _("Offer expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_SEAT_REQUEST = [SeatRequestStatus.WAITING, SeatRequestStatus.OFFERED]
+
+
+class SeatRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Waiting or holding an offer: the waiting list as it stands."""
+        return self.filter(status__in=OPEN_SEAT_REQUEST)
+
+    def waiting(self):
+        """In line for a seat, first come first served."""
+        return self.filter(status=SeatRequestStatus.WAITING).order_by("created_at", "pk")
+
+    def offers(self):
+        """Live offers: each holds a seat of the room until it is taken, declined or expires."""
+        return self.filter(status=SeatRequestStatus.OFFERED)
+
+
+class SeatRequest(models.Model):
+    """A member's place on a meeting's waiting list for an in-person seat, and the offer of a
+    seat when one frees up (see meetings.services, "Waiting list").
+
+    An offer (status ``offered``) holds a seat of the room until ``offer_expires_at``: the seat
+    count is in-person answers plus live offers, read under the meeting's row lock. A request
+    ends taken, declined, expired or withdrawn; it stays as history, and the member may ask
+    again (a new row)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="seat_requests", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_seat_requests",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SeatRequestStatus.choices,
+        default=SeatRequestStatus.WAITING,
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True, db_index=True)
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = SeatRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seat request")
+        verbose_name_plural = _("seat requests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One place in line per member and meeting, and so at most one live offer each.
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="one_open_seat_request_per_member_and_meeting",
+            ),
+            # A live offer has its deadline, set when it was made.
+            models.CheckConstraint(
+                condition=~Q(status="offered")
+                | Q(offered_at__isnull=False, offer_expires_at__isnull=False),
+                name="seat_offer_has_a_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_expires_at__isnull=True)
+                | Q(offer_expires_at__gt=F("offered_at")),
+                name="seat_offer_expires_after_it_is_made",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=Q(status="offered"),
+                name="live_seat_offers_by_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.meeting}: {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_SEAT_REQUEST
+
+
 class MeetingReminder(models.Model):
     """That the reminder of a meeting, ``offset_minutes`` before the start ``for_starts_at``,
     was written to the outbox for the community's members of that moment.
@@ -304,7 +405,7 @@ class FollowUp(models.Model):
     meeting = models.OneToOneField(
         Meeting, on_delete=models.CASCADE, related_name="followup", verbose_name=_("meeting")
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, help_text=FORMATTING_HELP)
     recording_url = models.URLField(
         _("recording link"),
         max_length=500,

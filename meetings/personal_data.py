@@ -1,6 +1,6 @@
 """The meetings' part of a member's personal data (``members.personal_data``): their answers,
-attendance, reminders and calendar feed, and what they wrote as a lead (meetings they
-scheduled, follow-ups and documents); registered in MeetingsConfig.ready()."""
+places on waiting lists, attendance, reminders and calendar feed, and what they wrote as a lead
+(meetings they scheduled, follow-ups and documents); registered in MeetingsConfig.ready()."""
 
 from pathlib import PurePosixPath
 from typing import Any
@@ -15,6 +15,7 @@ from meetings.models import (
     FollowUpDocument,
     Meeting,
     Rsvp,
+    SeatRequest,
 )
 from meetings.services import rsvp_withdraw_upcoming
 from members.models import User
@@ -23,6 +24,7 @@ from notifications.selectors import messages_sent_to
 
 SECTIONS = (
     "meeting_answers",
+    "meeting_seat_requests",
     "attendance",
     "meeting_reminders",
     "calendar_feed",
@@ -43,9 +45,10 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
 
 
 def export(subject: DataSubject) -> dict[str, Any]:
-    """Eight queries. The calendar feed's secret is not included: only whether one exists."""
+    """Nine queries. The calendar feed's secret is not included: only whether one exists."""
     user = subject.user
     answers = Rsvp.objects.filter(member=user).select_related("meeting__community")
+    seat_requests = SeatRequest.objects.filter(member=user).select_related("meeting__community")
     attendance = Attendance.objects.filter(member=user).select_related("meeting__community")
     reminders = list(
         messages_sent_to(user_id=user.pk, addresses=subject.addresses, kind=emails.REMINDER)
@@ -69,6 +72,18 @@ def export(subject: DataSubject) -> dict[str, Any]:
                 "answered_at": answer.updated_at,
             }
             for answer in answers.order_by("meeting__starts_at", "pk")
+        ],
+        # Their places on waiting lists for a seat, and the offers they were made.
+        "meeting_seat_requests": [
+            {
+                "meeting": _meeting(request.meeting),
+                "status": coded(request.status, request.get_status_display()),
+                "asked_at": request.created_at,
+                "offered_at": request.offered_at,
+                "offer_expires_at": request.offer_expires_at,
+                "closed_at": request.closed_at,
+            }
+            for request in seat_requests.order_by("created_at", "pk")
         ],
         "attendance": [
             {

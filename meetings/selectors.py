@@ -4,11 +4,23 @@ queries."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from communities.models import Community, Membership
-from meetings.models import Attendance, CalendarFeedToken, Meeting, Rsvp, RsvpResponse
+from communities import permissions as community_permissions
+from communities.models import Community, Membership, Role
+from meetings.models import (
+    Attendance,
+    AttendanceMode,
+    CalendarFeedToken,
+    FollowUp,
+    Meeting,
+    Rsvp,
+    RsvpResponse,
+    SeatRequest,
+    SeatRequestStatus,
+)
 from members.models import User
 
 FEED_HISTORY = timedelta(days=180)
@@ -76,7 +88,20 @@ def meeting_detail(*, pk: int) -> Meeting | None:
         Meeting.objects.filter(pk=pk)
         .select_related("community", "followup")
         .annotate(
-            in_person_count=Count("rsvps", filter=Q(rsvps__response=RsvpResponse.IN_PERSON)),
+            in_person_count=Count(
+                "rsvps", filter=Q(rsvps__response=RsvpResponse.IN_PERSON), distinct=True
+            ),
+            # Seats held by live offers of the waiting list (meetings.seats).
+            held_count=Count(
+                "seat_requests",
+                filter=Q(seat_requests__status=SeatRequestStatus.OFFERED),
+                distinct=True,
+            ),
+            waiting_count=Count(
+                "seat_requests",
+                filter=Q(seat_requests__status=SeatRequestStatus.WAITING),
+                distinct=True,
+            ),
         )
         .first()
     )
@@ -93,6 +118,89 @@ def rsvp_of(*, meeting: Meeting, member: User) -> Rsvp | None:
     return Rsvp.objects.filter(meeting=meeting, member=member).first()
 
 
+def seat_request_of(*, meeting: Meeting, member: User) -> SeatRequest | None:
+    """The member's open place on the waiting list, with ``position`` (1 for the first in line;
+    an offer holds no place in line), or None: one query."""
+    if not member.is_authenticated:
+        return None
+    ahead = SeatRequest.objects.filter(
+        meeting=OuterRef("meeting"), status=SeatRequestStatus.WAITING
+    ).filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
+    )
+    position = Subquery(
+        ahead.order_by().values("meeting").annotate(total=Count("pk")).values("total")[:1]
+    )
+    return (
+        SeatRequest.objects.open()
+        .filter(meeting=meeting, member=member)
+        .annotate(position=position)
+        .first()
+    )
+
+
+def waiting_list(*, meeting: Meeting) -> list[SeatRequest]:
+    """The meeting's open seat requests, offers first, then in line order: one query."""
+    requests = SeatRequest.objects.open().filter(meeting=meeting).select_related("member")
+    return sorted(
+        requests,
+        key=lambda r: (r.status != SeatRequestStatus.OFFERED, r.created_at, r.pk),
+    )
+
+
+@dataclass(frozen=True)
+class Attendee:
+    member: User
+    response: str  # in_person or online
+    contact_shown: bool  # whether the viewer sees their e-mail and phone
+
+
+@dataclass(frozen=True)
+class Attendees:
+    in_person: list[Attendee]
+    online: list[Attendee]
+
+    def __bool__(self) -> bool:
+        return bool(self.in_person or self.online)
+
+
+def attendees(*, meeting: Meeting, viewer) -> Attendees:
+    """Who comes, in person or online, by name, as a member of the community sees it (as on
+    meetup sites): names and organisations for fellow members; e-mail and phone only where
+    ``communities.permissions.can_see_contact_details`` allows. Two queries."""
+    community = meeting.community
+    if not hasattr(community, "viewer_role"):
+        # The viewer's role, read once, so the permission asks no more per line.
+        community.viewer_id = viewer.pk
+        community.viewer_role = (
+            Membership.objects.filter(community=community, member=viewer)
+            .values_list("role", flat=True)
+            .first()
+        )
+    answers = (
+        Rsvp.objects.filter(
+            meeting=meeting, response__in=[RsvpResponse.IN_PERSON, RsvpResponse.ONLINE]
+        )
+        .select_related("member")
+        .order_by("member__last_name", "member__first_name", "member__email")
+    )
+    everyone = [
+        Attendee(
+            member=answer.member,
+            response=answer.response,
+            contact_shown=community_permissions.can_see_contact_details(
+                viewer, community, answer.member
+            ),
+        )
+        for answer in answers
+    ]
+    return Attendees(
+        in_person=[a for a in everyone if a.response == RsvpResponse.IN_PERSON],
+        online=[a for a in everyone if a.response == RsvpResponse.ONLINE],
+    )
+
+
 def _with_answer_of(meetings: QuerySet[Meeting], member: User) -> QuerySet[Meeting]:
     """Adds ``my_response`` (the member's answer, or None) in the same query."""
     answer = Rsvp.objects.filter(meeting=OuterRef("pk"), member=member).values("response")[:1]
@@ -107,6 +215,75 @@ def my_next_meetings(*, member: User) -> QuerySet[Meeting]:
         ).select_related("community"),
         member,
     ).order_by("starts_at", "pk")
+
+
+def _count(queryset: QuerySet, group_by: str) -> Coalesce:
+    """A correlated COUNT(*) usable as an annotation (0 rather than NULL)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group_by).annotate(total=Count("pk")).values("total")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _answers(response: str | None = None) -> Coalesce:
+    answers = Rsvp.objects.filter(meeting=OuterRef("pk"))
+    if response is not None:
+        answers = answers.filter(response=response)
+    return _count(answers, "meeting")
+
+
+def home_next_meetings(*, member: User, limit: int) -> list[Meeting]:
+    """The home page's next meetings of the member's communities, with their own answer
+    (``my_response``) and, for each meeting of a community they lead, ``is_led`` and how the
+    community answered (``answered``, ``in_person_count``, ``online_count``, ``declined_count``,
+    ``members_count``): one query, whatever the number of meetings and answers."""
+    leads = Membership.objects.filter(
+        community=OuterRef("community"), member=member, role=Role.LEAD
+    )
+    meetings = my_next_meetings(member=member).annotate(
+        is_led=Exists(leads),
+        answered=_answers(),
+        in_person_count=_answers(RsvpResponse.IN_PERSON),
+        online_count=_answers(RsvpResponse.ONLINE),
+        declined_count=_answers(RsvpResponse.DECLINED),
+        members_count=_count(
+            Membership.objects.filter(community=OuterRef("community")), "community"
+        ),
+    )
+    return list(meetings[:limit])
+
+
+AFTER_MEETING_WINDOW = timedelta(days=60)
+
+
+def meetings_to_follow_up(*, lead: User, limit: int) -> list[Meeting]:
+    """The past meetings of the communities ``lead`` leads (last 60 days, not cancelled) with
+    something left to do: attendance not recorded (``attendance_count`` 0) or no follow-up
+    written (``has_followup`` False). Most recent first; one query."""
+    now = timezone.now()
+    led = Membership.objects.filter(member=lead, role=Role.LEAD).values("community_id")
+    written = FollowUp.objects.filter(meeting=OuterRef("pk")).filter(
+        ~Q(minutes="") | ~Q(recording_url="") | Q(documents__isnull=False)
+    )
+    meetings = (
+        Meeting.objects.filter(
+            community_id__in=led,
+            cancelled_at__isnull=True,
+            ends_at__lt=now,
+            ends_at__gte=now - AFTER_MEETING_WINDOW,
+        )
+        .select_related("community")
+        .annotate(
+            attendance_count=_count(Attendance.objects.filter(meeting=OuterRef("pk")), "meeting"),
+            has_followup=Exists(written),
+        )
+        .filter(Q(attendance_count=0) | Q(has_followup=False))
+        .order_by("-starts_at", "-pk")
+    )
+    return list(meetings[:limit])
 
 
 @dataclass
@@ -126,10 +303,36 @@ class Roster:
     online: list[RosterLine] = field(default_factory=list)
     declined: list[RosterLine] = field(default_factory=list)
     no_answer: list[RosterLine] = field(default_factory=list)
+    by_name: list[RosterLine] = field(default_factory=list)  # everyone, sorted by name
 
     @property
     def everyone(self) -> list[RosterLine]:
         return [*self.in_person, *self.online, *self.declined, *self.no_answer]
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return any(line.attendance for line in self.by_name)
+
+    @property
+    def attended_in_person(self) -> list[RosterLine]:
+        return [
+            line
+            for line in self.by_name
+            if line.attendance and line.attendance.mode == AttendanceMode.IN_PERSON
+        ]
+
+    @property
+    def attended_online(self) -> list[RosterLine]:
+        return [
+            line
+            for line in self.by_name
+            if line.attendance and line.attendance.mode == AttendanceMode.ONLINE
+        ]
+
+    @property
+    def not_attended(self) -> list[RosterLine]:
+        """Not recorded as present: absent, or not recorded yet."""
+        return [line for line in self.by_name if not line.attendance]
 
     @property
     def lunch(self) -> list[RosterLine]:
@@ -159,6 +362,7 @@ def meeting_roster(*, meeting: Meeting) -> Roster:
         rsvp = answers.get(membership.member_id)
         line = RosterLine(membership, rsvp, attended.get(membership.member_id))
         (groups[rsvp.response] if rsvp else roster.no_answer).append(line)
+        roster.by_name.append(line)
     return roster
 
 

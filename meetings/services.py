@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Membership
 from communities.permissions import is_member
-from meetings import emails, permissions
+from meetings import emails, formatting, permissions, seats
 from meetings.models import (
     Attendance,
     AttendanceMode,
@@ -32,6 +31,8 @@ from meetings.models import (
     MeetingReminder,
     Rsvp,
     RsvpResponse,
+    SeatRequest,
+    SeatRequestStatus,
     new_calendar_token,
 )
 from members.models import User
@@ -45,8 +46,6 @@ DEFAULT_REMINDER_OFFSETS = [timedelta(days=7), timedelta(days=1)]
 # would arrive days late (meeting scheduled 2 days ahead, member who joined after the offset,
 # beat down for a weekend) and say something untrue, so it is skipped rather than caught up.
 REMINDER_GRACE = timedelta(hours=12)
-
-ALLOWED_AGENDA_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4"}
 
 # Changing these fields changes the calendar event: SEQUENCE is raised.
 CALENDAR_FIELDS = (
@@ -89,20 +88,15 @@ def _lock_meeting(meeting_id: int) -> Meeting:
     )
 
 
-def sanitise_agenda(agenda: str) -> str:
-    return nh3.clean(agenda or "", tags=ALLOWED_AGENDA_TAGS).strip()
+def typed_text(text: str) -> str:
+    """An agenda or minutes as the lead typed them (see meetings.formatting: they are
+    formatted, and cleaned, when shown)."""
+    return formatting.to_plain_text(text)
 
 
 def _validate(meeting: Meeting) -> None:
     """Field validators (https only, lengths) and the format rules of Meeting.clean()."""
     meeting.full_clean(exclude=["community", "created_by"])
-
-
-def _in_person_count(meeting: Meeting, *, excluding: User | None = None) -> int:
-    answers = Rsvp.objects.filter(meeting=meeting, response=RsvpResponse.IN_PERSON)
-    if excluding is not None:
-        answers = answers.exclude(member=excluding)
-    return answers.count()
 
 
 def meeting_schedule(
@@ -127,7 +121,7 @@ def meeting_schedule(
         community=community,
         created_by=scheduled_by,
         title=(title or "").strip(),
-        agenda=sanitise_agenda(agenda),
+        agenda=typed_text(agenda),
         starts_at=starts_at,
         ends_at=ends_at,
         format=format,
@@ -158,7 +152,7 @@ def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
     if unknown:
         raise TypeError(f"meeting_update() got unexpected fields: {sorted(unknown)}")
     if "agenda" in changes:
-        changes["agenda"] = sanitise_agenda(changes["agenda"])
+        changes["agenda"] = typed_text(changes["agenda"])
     for field in ("title", "venue_name", "address", "meeting_url", "invited_experts"):
         if field in changes:
             changes[field] = (changes[field] or "").strip()
@@ -171,6 +165,8 @@ def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
         changed = {f for f, value in changes.items() if getattr(meeting, f) != value}
         if not changed:
             return meeting
+        # What the members were told, for the e-mail that says what changed.
+        previous = {field: getattr(meeting, field) for field in NOTIFY_FIELDS}
         for field in changed:
             setattr(meeting, field, changes[field])
         # A meeting that is over may still be corrected (its title, its agenda), but nobody can
@@ -186,13 +182,14 @@ def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
                 response__in=meeting.allowed_responses
             ).delete()
         if meeting.in_person_seats is not None and "in_person_seats" in changed:
-            answered = _in_person_count(meeting)
+            # Seats held by offers count: their members were promised one.
+            answered = seats.seats_taken(meeting)
             if answered > meeting.in_person_seats:
                 raise ValidationError(
                     {
                         "in_person_seats": _(
-                            "%(count)d members already answered in person: the room needs at "
-                            "least that many seats."
+                            "%(count)d members already answered in person or were offered a "
+                            "seat: the room needs at least that many seats."
                         )
                         % {"count": answered}
                     },
@@ -201,8 +198,16 @@ def meeting_update(*, meeting: Meeting, updated_by: User, **changes) -> Meeting:
         if changed & set(CALENDAR_FIELDS):
             meeting.sequence += 1
         meeting.save()
+        now = timezone.now()
+        if not meeting.has_room:
+            seats.close_all(meeting, now)
+        else:
+            if "starts_at" in changed:
+                seats.shorten_offers(meeting, now)
+            # More seats, no limit any more, or online answers cleared: the line moves.
+            seats.offer_free_seats(meeting, now)
         if changed & set(NOTIFY_FIELDS):
-            emails.notify_meeting_changed(meeting, "updated")
+            emails.notify_meeting_changed(meeting, "updated", previous=previous)
     return meeting
 
 
@@ -213,11 +218,35 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: User) -> Meeting:
             raise PermissionDenied
         if meeting.is_cancelled:
             return meeting  # a double click cancels once and e-mails once
+        if timezone.now() >= meeting.starts_at:
+            raise MeetingClosed(
+                _("This meeting has started: it can no longer be cancelled."), code="started"
+            )
         meeting.cancelled_at = timezone.now()
         meeting.sequence += 1
         meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        seats.close_all(meeting, meeting.cancelled_at)
         emails.notify_meeting_changed(meeting, "cancelled")
     return meeting
+
+
+def _answers_closed(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise MeetingClosed(_("This meeting is cancelled."), code="cancelled")
+    if timezone.now() >= meeting.starts_at:
+        raise MeetingClosed(
+            _("This meeting has started: answers can no longer change."), code="started"
+        )
+
+
+def _settle_lapsed_offers(meeting: Meeting) -> None:
+    """A deadline that passed is passed, whether or not the sweep came by yet: before an answer
+    is weighed, the meeting's lapsed offers expire and their seats go to the next in line. In
+    its own transaction, so that a refused answer does not take the expiry back with it."""
+    now = timezone.now()
+    if SeatRequest.objects.offers().filter(meeting=meeting, offer_expires_at__lte=now).exists():
+        with transaction.atomic():
+            seats.expire_due_offers(_lock_meeting(meeting.pk), now)
 
 
 def rsvp_set(
@@ -229,38 +258,48 @@ def rsvp_set(
     dietary_needs: str = "",
 ) -> Rsvp:
     """Records or changes a member's answer until the meeting starts. An in-person answer
-    takes a seat if the room has one left (counted under the meeting's row lock)."""
+    takes a seat if the room has one left, or the seat offered to the member (counted under
+    the meeting's row lock, see meetings.seats); a seat given back is offered to the next
+    member on the waiting list."""
+    _settle_lapsed_offers(meeting)
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
         if not is_member(member, meeting.community):
             raise PermissionDenied
-        if meeting.is_cancelled:
-            raise MeetingClosed(_("This meeting is cancelled."), code="cancelled")
-        if timezone.now() >= meeting.starts_at:
-            raise MeetingClosed(
-                _("This meeting has started: answers can no longer change."), code="started"
-            )
+        _answers_closed(meeting)
         if response not in meeting.allowed_responses:
             raise ValidationError(
                 {"response": _("This answer does not fit the format of this meeting.")},
                 code="format",
             )
+        if stays_for_lunch and response != RsvpResponse.IN_PERSON:
+            # Refused rather than dropped: the member believes they are counted for lunch.
+            raise ValidationError(
+                {
+                    "stays_for_lunch": ValidationError(
+                        _("Lunch is for those who attend in person."), code="lunch_not_in_person"
+                    )
+                }
+            )
+        now = timezone.now()
         if (
             response == RsvpResponse.IN_PERSON
             and meeting.in_person_seats is not None
-            and _in_person_count(meeting, excluding=member) >= meeting.in_person_seats
+            and seats.seats_taken(meeting, excluding=member) >= meeting.in_person_seats
         ):
             if meeting.format == MeetingFormat.HYBRID:
                 message = _(
-                    "The room is full (%(seats)d seats). You can still attend online, or answer "
-                    "again later: a seat may free up."
+                    "The room is full (%(seats)d seats). You can attend online, and ask for a "
+                    "seat: you will be offered one by e-mail if one frees up."
                 )
             else:
                 message = _(
-                    "The room is full (%(seats)d seats). Answer again later: a seat may free up."
+                    "The room is full (%(seats)d seats). Ask for a seat: you will be offered "
+                    "one by e-mail if one frees up."
                 )
             # params, not "%": the message is translated when shown, in the reader's language.
             raise RoomFull(message, code="room_full", params={"seats": meeting.in_person_seats})
+        previous = Rsvp.objects.filter(meeting=meeting, member=member).first()
         eats = response == RsvpResponse.IN_PERSON and meeting.lunch_provided and stays_for_lunch
         rsvp, _created = Rsvp.objects.update_or_create(
             meeting=meeting,
@@ -271,14 +310,106 @@ def rsvp_set(
                 "dietary_needs": (dietary_needs or "").strip()[:300] if eats else "",
             },
         )
+        gave_back_offer = seats.answered(meeting, member, response, now)
+        gave_back_seat = (
+            previous is not None
+            and previous.response == RsvpResponse.IN_PERSON
+            and response != RsvpResponse.IN_PERSON
+        )
+        if gave_back_offer or gave_back_seat:
+            seats.offer_free_seats(meeting, now)
     return rsvp
+
+
+# Waiting list for in-person seats (the rule: meetings.seats)
+
+
+def seat_request_create(*, meeting: Meeting, member: User) -> SeatRequest:
+    """Puts the member in line for a seat of a full room; asking twice keeps one place."""
+    _settle_lapsed_offers(meeting)
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting.pk)
+        if not is_member(member, meeting.community):
+            raise PermissionDenied
+        _answers_closed(meeting)
+        existing = SeatRequest.objects.open().filter(meeting=meeting, member=member).first()
+        if existing is not None:
+            return existing  # a double click: one place in line
+        now = timezone.now()
+        if not meeting.has_room or meeting.in_person_seats is None:
+            raise ValidationError(
+                _("This meeting has no limit on seats: answer that you will attend in person."),
+                code="no_limit",
+            )
+        if Rsvp.objects.filter(
+            meeting=meeting, member=member, response=RsvpResponse.IN_PERSON
+        ).exists():
+            raise ValidationError(_("You already have a seat in the room."), code="has_seat")
+        if seats.seats_taken(meeting) < meeting.in_person_seats:
+            raise ValidationError(
+                _("A seat is free: answer that you will attend in person to take it."),
+                code="seat_free",
+            )
+        if seats.offer_deadline(meeting, now) is None:
+            raise ValidationError(
+                _(
+                    "The meeting is too close for a waiting list. If a seat frees up, the first "
+                    "member to answer in person takes it."
+                ),
+                code="too_late",
+            )
+        try:
+            with transaction.atomic():
+                return SeatRequest.objects.create(meeting=meeting, member=member)
+        except IntegrityError:
+            # Unreachable under the lock; the constraint stays the last word.
+            return SeatRequest.objects.open().get(meeting=meeting, member=member)
+
+
+def seat_request_withdraw(*, meeting: Meeting, member: User) -> SeatRequest | None:
+    """The member leaves the line, or declines the seat offered to them (which goes to the next
+    in line). Returns the request closed, None when the member had none."""
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting.pk)
+        request = SeatRequest.objects.open().filter(meeting=meeting, member=member).first()
+        if request is None:
+            return None
+        now = timezone.now()
+        was_offer = request.status == SeatRequestStatus.OFFERED
+        seats.close(
+            request, SeatRequestStatus.DECLINED if was_offer else SeatRequestStatus.WITHDRAWN, now
+        )
+        if was_offer:
+            seats.offer_free_seats(meeting, now)
+    return request
+
+
+def seat_offers_expire_due(*, now: datetime | None = None) -> int:
+    """The sweep (every minute): expires the offers whose deadline passed and offers their
+    seats to the next in line. Each meeting under its row lock, one transaction each; returns
+    how many offers expired."""
+    now = now or timezone.now()
+    meeting_ids = sorted(
+        set(
+            SeatRequest.objects.offers()
+            .filter(offer_expires_at__lte=now)
+            .values_list("meeting_id", flat=True)
+        )
+    )
+    expired = 0
+    for meeting_id in meeting_ids:
+        with transaction.atomic():
+            meeting = _lock_meeting(meeting_id)
+            expired += seats.expire_due_offers(meeting, now)
+    return expired
 
 
 def rsvp_withdraw_upcoming(*, member: User, community: Community | None = None) -> int:
     """Withdraws the member's answers to meetings that have not started, of one community (they
     left it, were removed from it) or of every community (they close their account), so the
-    in-person seats and the dietary needs they held free up. Answers to meetings that started
-    stay, as history. Returns how many answers went.
+    in-person seats and the dietary needs they held free up (their places on waiting lists
+    too; the seats go to the next in line). Answers to meetings that started stay, as history.
+    Returns how many answers went.
 
     Follows ``rsvp_set``'s rule: the meetings' rows are locked (in id order, so two of these
     never deadlock) before their answers change. For one community, every upcoming meeting of
@@ -291,13 +422,28 @@ def rsvp_withdraw_upcoming(*, member: User, community: Community | None = None) 
             upcoming = upcoming.filter(community=community)
         else:
             answered = Rsvp.objects.filter(member=member).values("meeting_id")
-            upcoming = upcoming.filter(pk__in=answered)
+            in_line = SeatRequest.objects.open().filter(member=member).values("meeting_id")
+            upcoming = upcoming.filter(Q(pk__in=answered) | Q(pk__in=in_line))
         meeting_ids = list(upcoming.select_for_update().order_by("pk").values_list("pk", flat=True))
         if not meeting_ids:
             return 0
-        withdrawn, _by_model = Rsvp.objects.filter(
-            member=member, meeting_id__in=meeting_ids
-        ).delete()
+        answers = Rsvp.objects.filter(member=member, meeting_id__in=meeting_ids)
+        requests = list(
+            SeatRequest.objects.open()
+            .filter(member=member, meeting_id__in=meeting_ids)
+            .values_list("pk", "meeting_id", "status")
+        )
+        # The meetings where a seat frees up: an in-person answer, or an offer, given back.
+        freed = set(
+            answers.filter(response=RsvpResponse.IN_PERSON).values_list("meeting_id", flat=True)
+        ) | {meeting_id for _pk, meeting_id, status in requests if status == "offered"}
+        if requests:
+            SeatRequest.objects.filter(pk__in=[pk for pk, *_rest in requests]).update(
+                status=SeatRequestStatus.WITHDRAWN, closed_at=now
+            )
+        withdrawn, _by_model = answers.delete()
+        for meeting in Meeting.objects.filter(pk__in=freed).order_by("pk"):
+            seats.offer_free_seats(meeting, now)
     return withdrawn
 
 
@@ -355,7 +501,7 @@ def followup_save(
         followup, _created = FollowUp.objects.select_for_update().get_or_create(meeting=meeting)
         had_minutes = bool(followup.minutes)
         previous_recording = followup.recording_url
-        followup.minutes = sanitise_agenda(minutes)
+        followup.minutes = typed_text(minutes)
         followup.recording_url = (recording_url or "").strip()
         followup.recording_public = bool(recording_public) and bool(followup.recording_url)
         followup.minutes_public = bool(minutes_public) and bool(followup.minutes)

@@ -12,3 +12,12 @@ def send_due_reminders() -> int:
     from meetings.services import reminders_enqueue_due
 
     return reminders_enqueue_due()
+
+
+@shared_task(base=PortalTask)
+def expire_seat_offers() -> int:
+    """Every minute (beat): expires the seat offers whose deadline passed; their seats go to
+    the next in line. Twice at once expires each offer once (meetings.seats)."""
+    from meetings.services import seat_offers_expire_due
+
+    return seat_offers_expire_due()

@@ -12,6 +12,12 @@ urlpatterns = [
     path("nouvelle/<slug:slug>/", views.meeting_schedule, name="schedule"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/reponse/", views.rsvp, name="rsvp"),
+    path("<int:pk>/liste-attente/", views.seat_request, name="seat_request"),
+    path(
+        "<int:pk>/liste-attente/retrait/",
+        views.seat_request_withdraw,
+        name="seat_request_withdraw",
+    ),
     path("<int:pk>/modifier/", views.meeting_edit, name="edit"),
     path("<int:pk>/annuler/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/participants/", views.roster, name="roster"),

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
-from meetings import ics, permissions, selectors, services
+from meetings import formatting, ics, permissions, selectors, services
 from meetings.forms import (
     AttendanceForm,
     CancelForm,
@@ -65,10 +65,19 @@ def _render_detail(
     request: HttpRequest, meeting: Meeting, *, rsvp_form: RsvpForm | None = None
 ) -> HttpResponse:
     user = request.user
+    now = timezone.now()
     can_answer = permissions.can_answer(user, meeting)
     is_private = permissions.can_see_private_details(user, meeting)
     rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
-    answers_open = not meeting.is_cancelled and timezone.now() < meeting.starts_at
+    answers_open = not meeting.is_cancelled and now < meeting.starts_at
+    seat_request = (
+        selectors.seat_request_of(meeting=meeting, member=user)
+        if can_answer and answers_open
+        else None
+    )
+    offer = seat_request if seat_request and seat_request.status == "offered" else None
+    if offer is not None and offer.offer_expires_at <= now:
+        offer = None  # expired, the sweep has not come by yet: the next answer settles it
     if rsvp_form is None and can_answer and answers_open:
         initial = {}
         if rsvp is not None:
@@ -77,7 +86,15 @@ def _render_detail(
                 "stays_for_lunch": rsvp.stays_for_lunch,
                 "dietary_needs": rsvp.dietary_needs,
             }
+        if offer is not None:
+            initial["response"] = "in_person"
         rsvp_form = RsvpForm(meeting=meeting, initial=initial)
+    seats_taken = meeting.in_person_count + meeting.held_count
+    room_full = (
+        meeting.has_room
+        and meeting.in_person_seats is not None
+        and seats_taken >= meeting.in_person_seats
+    )
     followup = getattr(meeting, "followup", None)
     context = {
         "meeting": meeting,
@@ -86,9 +103,22 @@ def _render_detail(
         "can_manage": permissions.can_manage_meetings(user, meeting.community),
         "can_answer": can_answer,
         "answers_open": answers_open,
-        "has_started": timezone.now() >= meeting.starts_at,
+        "has_started": now >= meeting.starts_at,
         "rsvp": rsvp,
         "rsvp_form": rsvp_form,
+        "seats_taken": seats_taken,
+        "room_full": room_full,
+        "seat_request": seat_request,
+        "offer": offer,
+        # The waiting list is offered to a member who has no seat while the room is full.
+        "can_ask_for_seat": (
+            can_answer
+            and answers_open
+            and room_full
+            and seat_request is None
+            and not (rsvp and rsvp.response == "in_person")
+        ),
+        "attendees": selectors.attendees(meeting=meeting, viewer=user) if is_private else [],
         "followup": followup,
         "show_recording": bool(
             followup and followup.recording_url and (followup.recording_public or is_private)
@@ -107,6 +137,15 @@ def _render_detail(
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _meeting_or_404(pk))
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    """A service's refusal shown beside the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 @require_POST
@@ -131,9 +170,12 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
         except services.MeetingClosed as exc:
             messages.info(request, " ".join(exc.messages))
             return redirect(_detail_url(meeting))
+        except services.RoomFull as exc:
+            # Shown beside the answer, with its suggestion (the waiting list, below the form).
+            form.add_error("response", exc)
+            meeting = _meeting_or_404(pk)  # the seats as they are now
         except ValidationError as exc:
-            # RoomFull included: shown beside the answer, with its suggestion.
-            form.add_error("response" if getattr(exc, "code", None) == "room_full" else None, exc)
+            _form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -141,6 +183,47 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_detail_url(meeting))
     return _render_detail(request, meeting, rsvp_form=form)
+
+
+@require_POST
+def seat_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member asks for a seat of a full room (the waiting list)."""
+    meeting = _meeting_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={_detail_url(meeting)}")
+    if not permissions.can_answer(request.user, meeting):
+        raise PermissionDenied
+    try:
+        services.seat_request_create(meeting=meeting, member=request.user)
+    except ValidationError as exc:  # MeetingClosed included
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "You are on the waiting list. If a seat frees up, it is offered to you by "
+                "e-mail, and held for you for a limited time."
+            ),
+        )
+    return redirect(_detail_url(meeting))
+
+
+@require_POST
+def seat_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member leaves the waiting list, or declines the seat offered to them."""
+    meeting = _meeting_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={_detail_url(meeting)}")
+    if not permissions.can_answer(request.user, meeting):
+        raise PermissionDenied
+    closed = services.seat_request_withdraw(meeting=meeting, member=request.user)
+    if closed is None:
+        messages.info(request, _("You are not on the waiting list."))
+    elif closed.status == "declined":
+        messages.success(request, _("The seat is offered to the next person in line."))
+    else:
+        messages.success(request, _("You are no longer on the waiting list."))
+    return redirect(_detail_url(meeting))
 
 
 # Scheduling, editing and cancelling (leads and staff)
@@ -152,6 +235,8 @@ def meeting_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     community = get_object_or_404(Community, slug=slug)
     if not permissions.can_manage_meetings(request.user, community):
         raise PermissionDenied
+    if _wants_preview(request):
+        return _render_preview(request, community=community, meeting=None)
     form = MeetingScheduleForm(request.POST or None, instance=Meeting(community=community))
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +246,7 @@ def meeting_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 submission.result_url = _detail_url(meeting)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -175,6 +260,31 @@ def meeting_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _wants_preview(request: HttpRequest) -> bool:
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _render_preview(request: HttpRequest, *, community, meeting: Meeting | None) -> HttpResponse:
+    """The form again as typed, with the agenda shown as members will see it. Nothing is
+    checked nor saved: the lead is still writing (the errors come with "Schedule" or "Save")."""
+    instance = Meeting.objects.get(pk=meeting.pk) if meeting else Meeting(community=community)
+    # Scheduling keeps its one-time token through the preview: the preview does not use it.
+    form_class = MeetingForm if meeting else MeetingScheduleForm
+    form = form_class(initial=request.POST.dict(), instance=instance)
+    form.initial["lunch_provided"] = "lunch_provided" in request.POST
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "form": form,
+            "community": community,
+            "meeting": meeting,
+            "preview": formatting.to_html(request.POST.get("agenda", "")),
+            "previewed": True,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -182,6 +292,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.is_cancelled:
         messages.info(request, _("This meeting is cancelled."))
         return redirect(_detail_url(meeting))
+    if _wants_preview(request):
+        return _render_preview(request, community=meeting.community, meeting=meeting)
     # The form works on its own copy: the page keeps showing the meeting as it is saved.
     form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
     if request.method == "POST" and form.is_valid():
@@ -191,7 +303,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, " ".join(exc.messages))
             return redirect(_detail_url(meeting))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_errors_from(form, exc)
         else:
             messages.success(request, _("The meeting is updated."))
             return redirect(_detail_url(meeting))
@@ -209,9 +321,18 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.is_cancelled:
         messages.info(request, _("This meeting is already cancelled."))
         return redirect(_detail_url(meeting))
+    if timezone.now() >= meeting.starts_at:
+        messages.info(request, _("This meeting has started: it can no longer be cancelled."))
+        return redirect(_detail_url(meeting))
     if request.method == "POST" and CancelForm(request.POST).is_valid():
-        services.meeting_cancel(meeting=meeting, cancelled_by=request.user)
-        messages.success(request, _("The meeting is cancelled; the members are told by e-mail."))
+        try:
+            services.meeting_cancel(meeting=meeting, cancelled_by=request.user)
+        except services.MeetingClosed as exc:
+            messages.info(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The meeting is cancelled; the members are told by e-mail.")
+            )
         return redirect(_detail_url(meeting))
     return render(request, "meetings/meeting_cancel.html", {"meeting": meeting})
 
@@ -229,6 +350,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "roster": selectors.meeting_roster(meeting=meeting),
             "answers_open": not meeting.is_cancelled and timezone.now() < meeting.starts_at,
+            "waiting_list": selectors.waiting_list(meeting=meeting),
         },
     )
 
@@ -296,7 +418,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if timezone.now() < meeting.starts_at or meeting.is_cancelled:
         messages.info(request, _("Attendance is recorded once the meeting has started."))
         return redirect(_detail_url(meeting))
-    lines = selectors.meeting_roster(meeting=meeting).everyone
+    lines = selectors.meeting_roster(meeting=meeting).by_name
     # Bound on every POST: setting everyone back to "not recorded" is a real submission.
     form = AttendanceForm(
         request.POST if request.method == "POST" else None, meeting=meeting, lines=lines

@@ -4,10 +4,14 @@ language, with absolute links and a Message-ID that stays the same for the same 
 Subjects and text bodies are plain text: they are rendered by the ``text`` template engine,
 which does not escape HTML (an apostrophe stays an apostrophe, not ``&#x27;``). The HTML part
 is the same text in the e-mail layout, rendered by the ordinary engine, which escapes it once
-and makes its links clickable, so the two parts never drift apart."""
+and makes its links clickable, so the two parts never drift apart. A context value given as
+``FormattedText`` (a lead's agenda, say) is written as typed in the text part and as its
+formatted HTML in the HTML part."""
 
 import hashlib
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -53,6 +57,29 @@ def html_body(text: str) -> SafeString:
     return mark_safe(linked.replace("\n", "<br>\n"))  # noqa: S308 (escaped above)
 
 
+@dataclass(frozen=True)
+class FormattedText:
+    """A block of a message shown as typed in the text part and formatted in the HTML part:
+    templates write ``text``; the HTML part shows ``html`` (already safe) in its place."""
+
+    text: str
+    html: SafeString
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _with_formatted(html: str, formatted: Iterable[FormattedText]) -> str:
+    """Puts each block's formatted HTML where the HTML body shows its text. The text is written
+    on lines of its own, so its HTML body is a run of the whole body's; if a template ever
+    wrote it otherwise, the block simply stays as text."""
+    for block in formatted:
+        plain = html_body(block.text)
+        # The block brings its own paragraphs: the line break after it would add a blank line.
+        html = html.replace(plain + "<br>\n", block.html, 1).replace(plain, block.html, 1)
+    return html
+
+
 def render_text(*, template: str, context: dict, language: str) -> tuple[str, str]:
     """The subject (prefixed, on one line) and the text body of emails/<template>, in
     ``language``. Plain text: nothing is HTML-escaped."""
@@ -65,14 +92,21 @@ def render_text(*, template: str, context: dict, language: str) -> tuple[str, st
 
 
 def email_of(
-    *, subject: str, text: str, to: str, language: str, key: str
+    *,
+    subject: str,
+    text: str,
+    to: str,
+    language: str,
+    key: str,
+    formatted: Iterable[FormattedText] = (),
 ) -> EmailMultiAlternatives:
     """The e-mail of a rendered subject and text: the text, and the same text as HTML in the
-    portal's layout."""
+    portal's layout (with the ``formatted`` blocks formatted)."""
+    body = mark_safe(_with_formatted(html_body(text), formatted))  # noqa: S308 (escaped, or safe)
     with translation.override(language):
         html = render_to_string(
             "emails/layout.html",
-            {"subject": subject, "body": html_body(text), "language": language},
+            {"subject": subject, "body": body, "language": language},
             using=HTML_ENGINE,
         )
     message = EmailMultiAlternatives(
@@ -87,7 +121,10 @@ def build_email(
 ) -> EmailMultiAlternatives:
     """Renders emails/<template>_subject.txt and emails/<template>.txt in ``language``."""
     subject, text = render_text(template=template, context=context, language=language)
-    return email_of(subject=subject, text=text, to=to, language=language, key=key)
+    formatted = [value for value in context.values() if isinstance(value, FormattedText)]
+    return email_of(
+        subject=subject, text=text, to=to, language=language, key=key, formatted=formatted
+    )
 
 
 def address_of(message: OutboxMessage) -> tuple[str, str] | Skip:

@@ -32,6 +32,7 @@ from meetings.models import (
     Meeting,
     MeetingReminder,
     Rsvp,
+    SeatRequest,
 )
 from members.models import User
 from notifications.models import OutboxMessage
@@ -79,6 +80,7 @@ class World:
     b_hybrid: Meeting
     b_past: Meeting
     b_document: FollowUpDocument
+    a_full: Meeting  # a full room: the member and the lead wait for a seat
     member_token: str
     member_of_other_token: str
     decision: Decision
@@ -179,6 +181,17 @@ def build_world() -> World:
         venue_name="Salle Alphapresentiel",
         address="12 rue Alphapresentiel Shawinigan",
         meeting_url="",
+        in_person_seats=1,  # full: the visitors may ask for a seat
+    )
+    a_full = _meeting(
+        a,
+        "Alpha complète",
+        days=17,
+        format="in_person",
+        venue_name="Salle Alphacomplete",
+        address="17 rue Alphacomplete Bécancour",
+        meeting_url="",
+        in_person_seats=1,
     )
     a_online = _meeting(
         a,
@@ -254,6 +267,10 @@ def build_world() -> World:
         dietary_needs=MEMBER_DIETARY_NEEDS,
     )
     RsvpFactory(meeting=b_hybrid, member=member_of_other, response="online")
+    for full in (a_in_person, a_full):
+        RsvpFactory(meeting=full, member=a_extra, response="in_person")
+    for waiting in (member, lead):
+        SeatRequest.objects.create(meeting=a_full, member=waiting)
     Attendance.objects.create(meeting=a_past, member=member, mode="in_person", recorded_by=lead)
     reminder = MeetingReminder.objects.create(
         meeting=a_hybrid, offset_minutes=24 * 60, for_starts_at=a_hybrid.starts_at
@@ -303,6 +320,7 @@ def build_world() -> World:
         b_hybrid=b_hybrid,
         b_past=b_past,
         b_document=b_document,
+        a_full=a_full,
         member_token=member_token,
         member_of_other_token=member_of_other_token,
         decision=decision,
@@ -379,7 +397,12 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
             "contacts": _contacts(people["member"], people["lead"]),
             "shared_contacts": _contacts(world.a_extra_member),
             "places": _places(
-                world.a_hybrid, world.a_in_person, world.a_online, world.a_past, world.a_talk
+                world.a_hybrid,
+                world.a_in_person,
+                world.a_online,
+                world.a_past,
+                world.a_talk,
+                world.a_full,
             ),
             "requests": [
                 *_identity(world.a_requester),
@@ -560,6 +583,15 @@ def _meeting_state(world: World, user) -> tuple:
 
 def _rsvps(world: World, user) -> list:
     return sorted(Rsvp.objects.filter(meeting=world.a_hybrid).values_list("member_id", "response"))
+
+
+def _seat_requests(meeting: Callable[[World], Meeting]) -> Callable[[World, Any], list]:
+    def state(world: World, user) -> list:
+        return sorted(
+            SeatRequest.objects.filter(meeting=meeting(world)).values_list("member_id", "status")
+        )
+
+    return state
 
 
 def _a_meetings(world: World, user) -> list:
@@ -919,6 +951,51 @@ PORTAL: list[Entry] = [
         a_page=True,
     ),
     Entry("meetings:rsvp", "GET", everyone(405), kwargs=_hybrid, state=_rsvps),
+    # The waiting list for a seat: the community's members (leads included); staff are not.
+    Entry(
+        "meetings:seat_request",
+        "POST",
+        answers(
+            anonymous=Login(next=_meeting_page(lambda world: world.a_in_person)),
+            member=Redirect(_meeting_page(lambda world: world.a_in_person)),
+            member_of_other=403,
+            lead_of_other=403,
+            lead=Redirect(_meeting_page(lambda world: world.a_in_person)),
+            staff=403,
+        ),
+        kwargs=lambda world: {"pk": world.a_in_person.pk},
+        state=_seat_requests(lambda world: world.a_in_person),
+        a_page=True,
+    ),
+    Entry(
+        "meetings:seat_request",
+        "GET",
+        everyone(405),
+        kwargs=lambda world: {"pk": world.a_in_person.pk},
+        state=_seat_requests(lambda world: world.a_in_person),
+    ),
+    Entry(
+        "meetings:seat_request_withdraw",
+        "POST",
+        answers(
+            anonymous=Login(next=_meeting_page(lambda world: world.a_full)),
+            member=Redirect(_meeting_page(lambda world: world.a_full)),
+            member_of_other=403,
+            lead_of_other=403,
+            lead=Redirect(_meeting_page(lambda world: world.a_full)),
+            staff=403,
+        ),
+        kwargs=lambda world: {"pk": world.a_full.pk},
+        state=_seat_requests(lambda world: world.a_full),
+        a_page=True,
+    ),
+    Entry(
+        "meetings:seat_request_withdraw",
+        "GET",
+        everyone(405),
+        kwargs=lambda world: {"pk": world.a_full.pk},
+        state=_seat_requests(lambda world: world.a_full),
+    ),
     Entry("meetings:edit", "GET", _MANAGERS_200, kwargs=_hybrid, a_page=True),
     Entry(
         "meetings:edit",

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import StaffFactory, UserFactory
 
@@ -39,6 +40,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A page asked in English leaves English active in the test's thread (the locale
+    middleware activates it, nothing deactivates it): the next test would start in English.
+    Each test starts and ends in the portal's language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ class MeetingFactory(DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     title = factory.Sequence(lambda n: f"Rencontre {n}")
-    agenda = "<p>Tour de table</p>"
+    agenda = "Tour de table"
     starts_at = factory.LazyFunction(
         lambda: (timezone.now() + timedelta(days=14)).replace(microsecond=0)
     )

@@ -396,8 +396,11 @@ def test_removal_goes_to_the_removed_member_and_as_leads_only(world, run_tasks):
             reason="Absent depuis un an.",
         )
 
-    # The leads are told too: a seat freed for A's pending request.
-    _assert_mails_of_a(world, _emails(world.a_extra_member, world.people["lead"]))
+    # The leads are told too: a seat freed for A's pending request. And the removed member's
+    # seat at the full meeting is offered to the first on its waiting list, the member.
+    _assert_mails_of_a(
+        world, _emails(world.a_extra_member, world.people["lead"], world.people["member"])
+    )
 
 
 def test_undecided_requests_nudge_their_own_communitys_leads_and_staff(world, run_tasks):

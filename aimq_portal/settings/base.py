@@ -352,12 +352,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submit_once.tasks.prune_submissions",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
+    # next in line (see meetings.seats).
+    "expire-seat-offers": {
+        "task": "meetings.tasks.expire_seat_offers",
+        "schedule": 60.0,
+    },
 }
 # How long before a meeting its reminders go out (local wall-clock days; see meetings.services).
 MEETING_REMINDER_OFFSETS = [
     timedelta(days=days)
     for days in env.list("MEETING_REMINDER_OFFSET_DAYS", cast=int, default=[7, 1])
 ]
+# The waiting list for in-person seats (meetings.seats): how long a freed seat is held for the
+# member it is offered to, and how long before the meeting every offer ends at the latest.
+MEETING_SEAT_OFFER_HOURS = env.int("MEETING_SEAT_OFFER_HOURS", default=48)
+MEETING_SEAT_OFFER_CUTOFF_HOURS = env.int("MEETING_SEAT_OFFER_CUTOFF_HOURS", default=3)
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {

@@ -6,6 +6,20 @@ from communities.models import JoinRequestStatus
 register = template.Library()
 
 
+@register.inclusion_tag("communities/includes/home_decisions.html", takes_context=True)
+def home_decisions(context) -> dict:
+    """A lead's (or staff's) home: the join requests waiting for their decision, per community.
+    The same count as the navbar's inbox badge; one query, none for other visitors."""
+    if not context.get("lead_inbox_shown"):
+        return {"show": False, "communities": []}
+    communities = selectors.decisions_waiting(user=context["user"])
+    return {
+        "show": True,
+        "communities": communities,
+        "total": sum(community.pending for community in communities),
+    }
+
+
 @register.inclusion_tag("communities/includes/home_section.html", takes_context=True)
 def home_communities(context) -> dict:
     """The home page's summary for a signed-in member: their communities and open requests."""

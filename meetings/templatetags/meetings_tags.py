@@ -2,12 +2,20 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import ics, selectors
+from meetings import formatting, ics, selectors
 
 register = template.Library()
 
+
+@register.filter
+def formatted(text: str):
+    """An agenda or minutes as typed, formatted and cleaned (meetings.formatting)."""
+    return formatting.to_html(text)
+
+
 HOME_MEETINGS = 5
 PAST_MEETINGS = 10
+AFTER_MEETINGS = 10
 
 
 @register.inclusion_tag("meetings/includes/community_section.html")
@@ -26,13 +34,23 @@ def community_meetings(community, can_schedule: bool = False) -> dict:
 
 @register.inclusion_tag("meetings/includes/home_section.html", takes_context=True)
 def home_meetings(context) -> dict:
-    """The home page's next meetings of a signed-in member, with their answer: one query."""
+    """The home page's next meetings of a signed-in member, with their answer and, for a lead,
+    how their community answered; and a lead's past meetings with something left to do
+    (attendance, follow-up). Two queries, whatever the data."""
     user = context["user"]
     if not user.is_authenticated:
-        return {"show": False, "meetings": []}
+        return {"show": False, "meetings": [], "to_follow_up": [], "runs_meetings": False}
     return {
         "show": True,
-        "meetings": list(selectors.my_next_meetings(member=user)[:HOME_MEETINGS]),
+        # Leads and staff (the navbar's inbox is theirs): the after-meeting list is shown,
+        # even empty.
+        "runs_meetings": bool(context.get("lead_inbox_shown")),
+        "meetings": selectors.home_next_meetings(member=user, limit=HOME_MEETINGS),
+        "to_follow_up": (
+            selectors.meetings_to_follow_up(lead=user, limit=AFTER_MEETINGS)
+            if context.get("lead_inbox_shown")
+            else []
+        ),
     }
 
 

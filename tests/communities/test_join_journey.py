@@ -291,7 +291,7 @@ def test_member_sees_their_communities_and_requests_on_the_home_page(
 
     assert "My communities" in html
     assert "Roads" in html
-    assert "My pending requests" in html
+    assert "My requests to join" in html
     assert "Storm water management" in html
 
 
@@ -299,7 +299,7 @@ def test_home_page_says_when_the_member_has_no_community(member_client, english)
     html = page_text(member_client.get(reverse("home")))
 
     assert "You are not a member of any community yet." in html
-    assert "No pending request." in html
+    assert "You have no pending request to join a community." in html
 
 
 def test_anonymous_home_page_has_no_member_sections(client, db, english):

@@ -186,7 +186,8 @@ def submit(page: Page, form: str) -> None:
 FAILED_SUBMITS = {
     # The join request without a motivation.
     "request-form": lambda page: submit(page, "form[action$='/rejoindre/']"),
-    "meeting-form": lambda page: submit(page, "form[method=post]"),
+    # "Schedule the meeting" (the last button previews the agenda).
+    "meeting-form": lambda page: page.locator("main form[method=post] .btn-primary").click(),
     "profile-form": lambda page: (
         page.locator("#id_first_name").fill(" "),
         submit(page, "form[method=post]"),

@@ -247,7 +247,7 @@ def test_member_asking_to_join_a_full_community_is_put_on_its_waiting_list(
 
     # The home page keeps the position in view.
     navigation(page).get_by_role("link", name="Accueil").click()
-    expect(page.get_by_role("region", name="Mes demandes en attente")).to_contain_text(
+    expect(page.get_by_role("region", name="Mes demandes d'adhésion")).to_contain_text(
         "Génie municipal dans les MRC — liste d'attente, position 2"
     )
     assert csp_violations == []

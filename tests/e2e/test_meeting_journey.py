@@ -100,7 +100,7 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
     log_in(page, member.email, PASSWORD)
     next_meetings = page.get_by_role("region", name="Mes prochaines rencontres")
     expect(next_meetings).to_contain_text("Plan d'intervention des conduites")
-    expect(next_meetings).to_contain_text("Pas encore de réponse")
+    expect(next_meetings).to_contain_text("Vous n'avez pas répondu")
 
     # The community and its members.
     page.get_by_role("region", name="Mes communautés").get_by_role(
@@ -132,7 +132,7 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
     expect(
         status_message(page, "Votre réponse est enregistrée : J'y assisterai en ligne.")
     ).to_be_visible()
-    expect(answer.get_by_text("En ligne", exact=True)).to_be_visible()
+    expect(answer.get_by_text("Votre réponse : en ligne", exact=True)).to_be_visible()
     expect(answer.get_by_label("J'y assisterai en ligne")).to_be_checked()
     expect(answer.get_by_role("button", name="Modifier ma réponse")).to_be_visible()
     assert Rsvp.objects.get(meeting=meeting, member=member).response == "online"
@@ -158,7 +158,7 @@ def test_member_answers_a_hybrid_meeting_online_and_downloads_its_calendar_file(
     navigation(page).get_by_role("link", name="Accueil").click()
     next_meetings = page.get_by_role("region", name="Mes prochaines rencontres")
     expect(next_meetings).to_contain_text("Plan d'intervention des conduites")
-    expect(next_meetings.get_by_text("En ligne", exact=True)).to_be_visible()
+    expect(next_meetings.get_by_text("Votre réponse : en ligne", exact=True)).to_be_visible()
     assert csp_violations == []
 
 

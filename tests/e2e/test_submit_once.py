@@ -17,7 +17,7 @@ def test_a_double_click_on_schedule_sends_the_form_once_and_disables_the_button(
     day = timezone.localdate() + timedelta(days=20)
     page.goto(f"/rencontres/nouvelle/{lively.community.slug}/")
     field(page, "Titre").fill("Inventaire des ponceaux")
-    field(page, "Format").select_option(label="En ligne")
+    field(page, "Formule").select_option(label="En ligne")
     field(page, "Début").fill(f"{day:%Y-%m-%d}T09:30")
     field(page, "Fin").fill(f"{day:%Y-%m-%d}T11:30")
     field(page, "Lien de la rencontre en ligne").fill("https://meet.example.org/ponceaux")

@@ -60,10 +60,12 @@ def test_cancelled_meeting_is_a_cancel(community, lead):
     assert event["SEQUENCE"] == 1
 
 
-def test_agenda_is_plain_text_in_the_description(community):
-    meeting = MeetingFactory(community=community, agenda="<p>Tour de <strong>table</strong></p>")
+def test_agenda_is_the_typed_text_in_the_description(community):
+    """Calendar programs show plain text: the agenda as the lead typed it, lines and all."""
+    agenda = "Tour de **table**\n\n1. Bilan\n2. Projets\n   - voirie"
+    meeting = MeetingFactory(community=community, agenda=agenda + "  \r\n")
     _cal, event = _event(ics.meeting_calendar(meeting, include_private=False))
-    assert str(event["DESCRIPTION"]) == "Tour de table"
+    assert str(event["DESCRIPTION"]) == agenda
 
 
 def test_feed_holds_the_meetings_of_all_the_members_communities(fellow, community):
@@ -113,7 +115,7 @@ def test_the_private_feed_escapes_every_text_property(client, fellow, community)
         title=BROKEN_TITLE,
         venue_name="Salle\ndu conseil",
         address="1 rue\r\nPrincipale",
-        agenda="<p>Point 1</p>\r\n<p>Point 2\x0b</p>",
+        agenda="Point 1\r\nPoint 2\x0b",
         meeting_url="https://meet.example.org/a\rb",
     )
     client.force_login(fellow)

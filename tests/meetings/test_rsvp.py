@@ -28,12 +28,13 @@ def test_member_answers_in_person_and_stays_for_lunch(community, fellow):
     )
 
 
-def test_online_answer_does_not_stay_for_lunch(community, fellow):
+def test_online_answer_with_lunch_is_refused_beside_the_box(community, fellow):
+    """Not silently dropped: the member would believe they are counted for lunch."""
     meeting = MeetingFactory(community=community, lunch_provided=True)
-    rsvp = services.rsvp_set(
-        meeting=meeting, member=fellow, response="online", stays_for_lunch=True
-    )
-    assert rsvp.stays_for_lunch is False
+    with pytest.raises(ValidationError) as refused:
+        services.rsvp_set(meeting=meeting, member=fellow, response="online", stays_for_lunch=True)
+    assert refused.value.error_dict["stays_for_lunch"][0].code == "lunch_not_in_person"
+    assert not Rsvp.objects.filter(member=fellow).exists()
 
 
 def test_member_changes_their_answer_in_place(community, fellow):

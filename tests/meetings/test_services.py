@@ -11,11 +11,14 @@ from meetings.models import Attendance, Meeting, Rsvp
 from tests.factories import MeetingFactory, RsvpFactory
 
 
-def test_lead_schedules_a_meeting_with_a_sanitised_agenda(community, lead, meeting_fields):
+def test_lead_schedules_a_meeting_with_the_agenda_as_typed(community, lead, meeting_fields):
+    """Kept as typed (trailing spaces and Windows line ends aside); formatted and cleaned when
+    shown (tests/meetings/test_formatting.py)."""
+    meeting_fields["agenda"] = "Tour de table  \r\n- Bilan\r\n- <script>alert(1)</script>\r\n"
     meeting = services.meeting_schedule(community=community, scheduled_by=lead, **meeting_fields)
 
     meeting.refresh_from_db()
-    assert meeting.agenda == "<p>Tour de table</p>"
+    assert meeting.agenda == "Tour de table\n- Bilan\n- <script>alert(1)</script>"
     assert meeting.sequence == 0 and meeting.created_by == lead
 
 
@@ -184,7 +187,7 @@ def test_member_cannot_cancel(community, fellow):
     assert not Meeting.objects.get(pk=meeting.pk).is_cancelled
 
 
-def test_followup_minutes_are_sanitised_and_recording_https(community, lead):
+def test_followup_minutes_are_kept_as_typed_and_recording_https(community, lead):
     meeting = MeetingFactory(community=community)
     followup = services.followup_save(
         meeting=meeting,
@@ -193,7 +196,7 @@ def test_followup_minutes_are_sanitised_and_recording_https(community, lead):
         recording_url="https://video.example.org/1",
         recording_public=True,
     )
-    assert followup.minutes == "<p>Résumé</p>"
+    assert followup.minutes == "<p>Résumé</p><img src=x onerror=alert(1)>"  # shown escaped
     with pytest.raises(ValidationError):
         services.followup_save(meeting=meeting, saved_by=lead, recording_url="ftp://x.org/1")
 

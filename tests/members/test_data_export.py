@@ -17,7 +17,7 @@ from django.utils import timezone
 from communities import services as community_services
 from communities.models import Decision, DecisionAction, JoinRequestStatus
 from meetings import services as meeting_services
-from meetings.models import Attendance, CalendarFeedToken
+from meetings.models import Attendance, CalendarFeedToken, SeatRequest
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -64,6 +64,9 @@ def _history(member, *, size: int = 1) -> None:
             ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=2),
         )
         RsvpFactory(meeting=past, member=member, response="online")
+        SeatRequest.objects.create(
+            meeting=past, member=member, status="expired", closed_at=timezone.now()
+        )
         Attendance.objects.create(meeting=past, member=member, mode="online")
         SentMessageFactory(
             key=f"meeting:{past.pk}:reminder:1440:to:{member.pk}",
@@ -137,6 +140,7 @@ def test_download_holds_the_members_history(member_client, member):
     assert data["meeting_answers"][0]["meeting"]["title"] == "Bilan 0"
     assert data["meeting_answers"][0]["answer"]["code"] == "online"
     assert data["attendance"][0]["mode"]["code"] == "online"
+    assert data["meeting_seat_requests"][0]["status"]["code"] == "expired"
     assert data["meeting_reminders"][0]["meeting"]["title"] == "Bilan 0"
     assert data["emails_sent"][0]["subject"] == "[AIMQ] Demain : Bilan 0"
     assert data["calendar_feed"]["exists"] is True
@@ -264,9 +268,9 @@ def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_
     assert queries_for(member) == queries_for(quiet)
     client.force_login(member)
     # The session and the user; the member's confirmed addresses, every address on the
-    # account, the outbox; then each app's part (communities four, meetings eight: the
+    # account, the outbox; then each app's part (communities four, meetings nine: the
     # reminders sent, then their meetings).
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         client.get(EXPORT_URL)
 
 
