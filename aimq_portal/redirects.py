@@ -12,6 +12,8 @@ def safe_next(request: HttpRequest, default: str) -> str:
     if (
         target
         and target.startswith("/")
+        # "//" alone has no host, so the host check lets it through, yet it is no page.
+        and not target.replace("\\", "/").startswith("//")
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )

@@ -1,6 +1,8 @@
 import os
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
@@ -14,6 +16,32 @@ def _on_postgresql() -> bool:
 
 def _on_redis() -> bool:
     return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+
+
+def pytest_configure(config):
+    """AIMQ_TEST_CLOCK=<ISO instant> starts the whole run at that instant, the clock ticking
+    from there, as if the suite were run at that hour: CI runs the suite so at awkward instants
+    (13:30 UTC, just before midnight in Montréal, the night of the autumn time change) to prove
+    no test depends on the hour or the day it runs. A test that freezes the clock itself still
+    does so inside this one."""
+    instant = os.environ.get("AIMQ_TEST_CLOCK")
+    if instant:
+        moment = datetime.fromisoformat(instant)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("AIMQ_TEST_CLOCK needs an offset, as 2026-11-01T06:30:00+00:00")
+        config._aimq_clock = time_machine.travel(moment, tick=True)
+        config._aimq_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_aimq_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    instant = os.environ.get("AIMQ_TEST_CLOCK")
+    return f"clock: starts at {instant} (AIMQ_TEST_CLOCK)" if instant else None
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1293,3 +1293,70 @@ def test_a_login_whose_next_is_a_malformed_address_goes_home(client, world):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+# `next` on the pages that honour it: a path on the portal is followed, anything that could
+# lead elsewhere falls back to the page's own default. The known-dangerous inputs are fixed
+# examples, tried on every run whatever the number of random ones.
+NEXT_PAGES = {
+    "withdraw": (
+        "requester",
+        lambda w: reverse("communities:request_withdraw", args=[w.join_request.pk]),
+        lambda w: {},
+        "communities:my_requests",
+    ),
+    "decision": (
+        "lead",
+        lambda w: reverse("communities:request_detail", args=[w.join_request.pk]),
+        lambda w: {f"{_decision_prefix(w)}-decision": "decline"},
+        "communities:inbox",
+    ),
+    "consent": (
+        "unconsented",
+        lambda w: reverse("members:consent"),
+        lambda w: {"privacy_consent": "on"},
+        "home",
+    ),
+}
+
+
+def _off_the_portal(target: str) -> bool:
+    """What a browser would take for another site: a scheme, or a path that starts with two
+    slashes once tabs and backslashes are read as browsers read them."""
+    normalised = target.strip().replace("\t", "").replace("\\", "/")
+    if normalised.startswith("//"):
+        return True
+    try:
+        return bool(urlsplit(normalised).scheme)
+    except ValueError:  # an unclosed IPv6 host: no browser would take it for a page here
+        return True
+
+
+@pytest.mark.parametrize("page", sorted(NEXT_PAGES))
+@fuzz_settings()
+@given(
+    next_=st.one_of(
+        st.text(max_size=30),
+        st.text(max_size=30).map(lambda text: "/" + text),
+        st.text(max_size=30).map(lambda text: "//" + text),
+    )
+)
+@example(next_="//evil.example.org")
+@example(next_="/\\evil.example.org")
+@example(next_="///evil.example.org")
+@example(next_="/\t/evil.example.org")
+@example(next_="https://evil.example.org/")
+@example(next_="/communautes/")
+def test_next_is_followed_only_on_the_portal(client, world, page, next_):
+    who, url, fields, default = NEXT_PAGES[page]
+
+    with _fresh_example(client, world, who):
+        response = client.post(url(world), {**fields(world), "next": next_})
+
+    assert response.status_code == 302
+    location = response["Location"]
+    assert not _off_the_portal(location), location
+    if _off_the_portal(next_) or not next_.startswith("/"):
+        assert location == reverse(default)
+    elif next_ == "/communautes/":
+        assert location == next_
