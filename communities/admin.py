@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal.spreadsheets import spreadsheet_cell
 from communities import services
 from communities.models import (
     Community,
@@ -32,14 +33,6 @@ from communities.models import (
     Membership,
     Role,
 )
-
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _members_csv_response(communities, filename: str) -> HttpResponse:
@@ -69,11 +62,11 @@ def _members_csv_response(communities, filename: str) -> HttpResponse:
         member = membership.member
         writer.writerow(
             [
-                _csv_cell(membership.community.name),
-                _csv_cell(member.get_full_name()),
-                _csv_cell(member.email),
-                _csv_cell(member.organisation),
-                _csv_cell(member.get_region_display()),
+                spreadsheet_cell(membership.community.name),
+                spreadsheet_cell(member.get_full_name()),
+                spreadsheet_cell(member.email),
+                spreadsheet_cell(member.organisation),
+                spreadsheet_cell(member.get_region_display()),
                 membership.get_role_display(),
                 timezone.localtime(membership.joined_at).date().isoformat(),
             ]

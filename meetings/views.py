@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aimq_portal.spreadsheets import spreadsheet_cell
 from communities.models import Community
 from meetings import formatting, ics, permissions, selectors, services
 from meetings.forms import (
@@ -33,14 +34,7 @@ from meetings.models import FollowUpDocument, Meeting
 from submit_once.services import submit_once
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def _csv_cell(value) -> str:
-    text = str(value or "")
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _meeting_or_404(pk: int) -> Meeting:
@@ -387,7 +381,7 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
             line.rsvp.dietary_needs if line.rsvp else "",
             line.attendance.get_mode_display() if line.attendance else "",
         ]
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return response
 
 

@@ -312,6 +312,22 @@ def test_members_csv_export(staff_client):
     ]
 
 
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_members_csv_export_neutralises_every_formula_prefix(staff_client, prefix):
+    community = CommunityFactory()
+    MembershipFactory(
+        community=community,
+        member=UserFactory(organisation=f"{prefix}SUM(A1:A9)"),
+    )
+
+    response = staff_client.get(
+        reverse("admin:communities_community_members_csv", args=[community.pk])
+    )
+
+    _header, row = _csv_rows(response)
+    assert row[3] == f"'{prefix}SUM(A1:A9)"
+
+
 def test_members_csv_export_action_covers_the_selected_communities(staff_client):
     first, second = _community_with_members(2), _community_with_members(3)
 

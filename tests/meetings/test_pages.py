@@ -492,15 +492,19 @@ def test_community_page_with_many_meetings_keeps_its_query_budget(
     assert response.status_code == 200
 
 
-def test_roster_csv_neutralises_formulas(lead_client, meeting, fellow):
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_roster_csv_neutralises_every_formula_prefix(lead_client, meeting, fellow, prefix):
+    # What the spreadsheets run as a formula when a cell starts with it (OWASP, CSV injection).
     Rsvp.objects.create(
         meeting=meeting,
         member=fellow,
         response="in_person",
         stays_for_lunch=True,
-        dietary_needs='=HYPERLINK("http://evil")',
+        dietary_needs=f'{prefix}HYPERLINK("http://evil")',
     )
 
-    body = lead_client.get(reverse("meetings:roster_csv", args=[meeting.pk])).content.decode()
+    body = lead_client.get(reverse("meetings:roster_csv", args=[meeting.pk])).content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
 
-    assert "'=HYPERLINK" in body
+    cells = [cell for row in rows for cell in row if "HYPERLINK" in cell]
+    assert cells == [f'\'{prefix}HYPERLINK("http://evil")']
