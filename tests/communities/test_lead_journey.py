@@ -2,11 +2,20 @@
 the waiting list and removes members. English text asserted with the ``english`` fixture;
 French pages checked through their structure and the database."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from communities import services
-from communities.models import Decision, DecisionAction, JoinRequestStatus, Membership
+from communities.models import (
+    Decision,
+    DecisionAction,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+)
 from tests.factories import JoinRequestFactory, MembershipFactory, UserFactory
 from tests.helpers import page_text, shown_messages
 
@@ -243,6 +252,29 @@ def test_lead_sees_members_and_the_waiting_list_on_the_community_page(
         assert "Pending requests" in html
         assert "Remove Marc Mercier" in html
         assert "Mauricie" in html
+
+
+def test_the_waiting_list_on_the_community_page_is_oldest_first(lead_client, community):
+    # Created in an order that is neither the order they were sent in nor the alphabet's.
+    sent = {"Zoé Zénon": 2, "Alain Aubin": 3, "Marie Morin": 1}  # days ago
+    for name, days_ago in sent.items():
+        first, last = name.split()
+        join_request = JoinRequestFactory(
+            community=community, member__first_name=first, member__last_name=last
+        )
+        JoinRequest.objects.filter(pk=join_request.pk).update(
+            created_at=timezone.now() - timedelta(days=days_ago)
+        )
+
+    response = lead_client("fr").get(reverse("communities:detail", args=[community.slug]))
+
+    assert [r.member.get_full_name() for r in response.context["waiting_list"]] == [
+        "Alain Aubin",
+        "Zoé Zénon",
+        "Marie Morin",
+    ]
+    html = page_text(response)
+    assert html.index("Alain Aubin") < html.index("Zoé Zénon") < html.index("Marie Morin")
 
 
 def test_waiting_list_is_named_so_when_the_community_is_full(lead_client, community, join_request):
