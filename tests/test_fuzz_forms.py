@@ -960,6 +960,23 @@ def _assert_refused_and_not_stored(response, files_before: set[str]) -> None:
 
 @fuzz_settings(EXAMPLES * 3)
 @given(upload=uploads(), content_type=CONTENT_TYPES_SENT, extended_name=st.booleans())
+# Tried on every run, whatever the random ones: a PDF whose extension is in capitals is a PDF;
+# an HTML page named .pdf (and sent as a PDF) is not.
+@example(
+    upload=("Rapport.PDF", SIGNATURES["pdf"] + b"1 0 obj"),
+    content_type="application/pdf",
+    extended_name=False,
+)
+@example(
+    upload=("faux.pdf", b"<html><script>alert(1)</script></html>"),
+    content_type="application/pdf",
+    extended_name=False,
+)
+@example(
+    upload=("faux.PDF", b"<html><script>alert(1)</script></html>"),
+    content_type="application/pdf",
+    extended_name=False,
+)
 def test_an_upload_is_stored_only_when_its_type_is_accepted(
     client, world, upload, content_type, extended_name
 ):
@@ -1004,6 +1021,7 @@ def test_an_upload_is_stored_only_when_its_type_is_accepted(
     ("filename", "content"),
     [
         ("compte-rendu.pdf", SIGNATURES["pdf"] + b"1 0 obj"),
+        ("Rapport.PDF", SIGNATURES["pdf"] + b"1 0 obj"),
         ("photo.JPG", SIGNATURES["jpg"] + b"\x00" * 10),
         ("tableau.xlsx", SIGNATURES["xlsx"] + b"\x14\x00"),
         ("../../../etc/compte-rendu.pdf", SIGNATURES["pdf"]),
@@ -1034,6 +1052,7 @@ def test_a_document_of_an_accepted_type_is_stored(client, world, filename, conte
         ("virus.exe", b"MZ\x90\x00"),
         ("page.html", b"<script>alert(1)</script>"),
         ("faux.pdf", b"<html><script>alert(1)</script></html>"),
+        ("faux.PDF", b"<html><script>alert(1)</script></html>"),
         ("faux.png", SIGNATURES["pdf"] + b"1 0 obj"),
         ("vide.pdf", b""),
     ],
