@@ -187,6 +187,10 @@ def test_staff_decides_for_a_community_without_a_lead(staff_client, community, r
     response = staff_client.post(_decide_url(join_request), _decision(join_request, "approve"))
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("communities:inbox")
+    assert shown_messages(staff_client.get(response["Location"])) == [
+        f"{requester.display_name} est maintenant membre de la communauté {community.name}."
+    ]
     assert Membership.objects.filter(community=community, member=requester).exists()
 
 
@@ -353,8 +357,13 @@ def test_pages_work_when_tasks_run_after_commit(run_tasks, client, lead, communi
         )
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("communities:detail", args=[community.slug])
     join_request = member.join_requests.get()
+    assert join_request.status == JoinRequestStatus.PENDING
     client.force_login(lead)
     with run_tasks():
         response = client.post(_decide_url(join_request), _decision(join_request, "approve"))
     assert response.status_code == 302
+    assert response["Location"] == reverse("communities:inbox")
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.APPROVED

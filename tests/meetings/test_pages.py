@@ -134,6 +134,10 @@ def test_lead_edits_a_meeting_and_members_are_told(lead_client, meeting, fellow,
         response = lead_client.post(reverse("meetings:edit", args=[meeting.pk]), data)
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    assert shown_messages(lead_client.get(response["Location"])) == [
+        "La rencontre est mise à jour."
+    ]
     meeting.refresh_from_db()
     assert meeting.sequence == 1
     assert any(fellow.email in m.to for m in mail.outbox)
@@ -181,6 +185,7 @@ def test_a_past_meeting_can_still_be_corrected(lead_client, past_meeting):
     response = lead_client.post(reverse("meetings:edit", args=[past_meeting.pk]), data)
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[past_meeting.pk])
     past_meeting.refresh_from_db()
     assert past_meeting.title == "Titre corrigé"
 
@@ -275,6 +280,10 @@ def test_answers_are_closed_once_the_meeting_started(fellow_client, fellow, past
     )
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[past_meeting.pk])
+    assert shown_messages(fellow_client.get(response["Location"])) == [
+        "This meeting has started: answers can no longer change."
+    ]
     assert not Rsvp.objects.exists()
 
 
@@ -343,6 +352,10 @@ def test_lead_records_attendance_after_the_start(lead_client, past_meeting, fell
     )
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:roster", args=[past_meeting.pk])
+    assert shown_messages(lead_client.get(response["Location"])) == [
+        "Présences enregistrées : 1 membre était présent."
+    ]
     assert Attendance.objects.get(member=fellow).mode == "online"
 
 
@@ -362,10 +375,17 @@ def test_lead_takes_back_an_attendance_recorded_by_mistake(lead_client, past_mee
     assert list(past_meeting.attendances.values_list("member", flat=True)) == [lead.pk]
 
 
-def test_attendance_waits_for_the_start(lead_client, meeting):
-    response = lead_client.get(reverse("meetings:attendance", args=[meeting.pk]))
+def test_attendance_waits_for_the_start(lead_client, meeting, fellow):
+    response = lead_client.post(
+        reverse("meetings:attendance", args=[meeting.pk]), {f"member_{fellow.pk}": "online"}
+    )
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    assert shown_messages(lead_client.get(response["Location"])) == [
+        "Les présences sont consignées une fois la rencontre commencée."
+    ]
+    assert not Attendance.objects.exists()
 
 
 def test_lead_writes_the_follow_up_with_a_document(lead_client, past_meeting):
@@ -383,6 +403,10 @@ def test_lead_writes_the_follow_up_with_a_document(lead_client, past_meeting):
     )
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[past_meeting.pk])
+    assert shown_messages(lead_client.get(response["Location"])) == [
+        "Le suivi est enregistré; les membres de la communauté en sont avisés par courriel."
+    ]
     followup = FollowUp.objects.get()
     assert followup.minutes == "<p>Décisions</p><script>x</script>"  # as typed, shown escaped
     assert followup.documents.get().title == "Compte rendu"
