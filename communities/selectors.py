@@ -19,8 +19,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from communities import permissions
 from communities.models import Community, JoinRequest, JoinRequestStatus, Membership, Role
@@ -184,15 +185,32 @@ def _with_queue_info(join_requests: QuerySet[JoinRequest]) -> QuerySet[JoinReque
 
 def lead_inbox(*, user) -> QuerySet[JoinRequest]:
     """The pending requests a lead (or staff) decides, oldest first, with the requester, the
-    community, whether it is full and the request's place in the queue."""
+    community, whether it is full and the request's place in the queue.
+
+    Every pending request of a community the visitor decides is in the queryset, so the place
+    in the queue is a window function over it (one pass) rather than a COUNT per row."""
     pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING)
     if not user.is_authenticated:
         return pending.none()
     if not user.is_staff:
         led = Membership.objects.filter(member=user, role=Role.LEAD).values("community_id")
         pending = pending.filter(community_id__in=led)
-    return _with_queue_info(pending.select_related("member", "community")).order_by(
-        "created_at", "pk"
+    return (
+        pending.select_related("member", "community")
+        .annotate(
+            community_seats_taken=_seats_taken_of_request_community(),
+            position=Window(
+                RowNumber(), partition_by=[F("community_id")], order_by=["created_at", "pk"]
+            ),
+        )
+        .annotate(
+            community_is_full=Case(
+                When(community_seats_taken__gte=F("community__capacity"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("created_at", "pk")
     )
 
 
