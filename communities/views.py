@@ -22,6 +22,7 @@ from communities.selectors import ViewerStatus
 from submit_once.services import submit_once
 
 INBOX_PAGE_SIZE = 50
+COMMUNITIES_PAGE_SIZE = 60  # twenty rows of three cards
 
 # Errors of these codes concern what the member typed; the others concern the situation.
 _MOTIVATION_ERROR_CODES = {"required", "max_length"}
@@ -61,8 +62,14 @@ def _render_community(
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
-    communities = selectors.community_list(user=request.user)
-    return render(request, "communities/community_list.html", {"communities": communities})
+    page = selectors.community_list_page(
+        user=request.user, page_number=request.GET.get("page"), per_page=COMMUNITIES_PAGE_SIZE
+    )
+    return render(
+        request,
+        "communities/community_list.html",
+        {"communities": page.object_list, "page": page},
+    )
 
 
 def community_detail(request: HttpRequest, slug: str) -> HttpResponse:

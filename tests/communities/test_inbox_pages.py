@@ -48,3 +48,17 @@ def test_inbox_is_paginated_and_keeps_positions_on_later_pages(client, english):
     assert f'name="request-{requests[-1].pk}-message"' in second_page
     assert f"waiting list position {INBOX_PAGE_SIZE + 2}" in second_page
     assert f'name="request-{requests[0].pk}-message"' not in second_page
+
+
+def test_community_list_is_paginated(client, english):
+    from communities.views import COMMUNITIES_PAGE_SIZE
+
+    communities = [CommunityFactory(name_fr=f"C{i:03}") for i in range(COMMUNITIES_PAGE_SIZE + 1)]
+
+    first_page = page_text(client.get(reverse("communities:list")))
+    second_page = page_text(client.get(reverse("communities:list") + "?page=2"))
+
+    assert reverse("communities:detail", args=[communities[0].slug]) in first_page
+    assert reverse("communities:detail", args=[communities[-1].slug]) not in first_page
+    assert "?page=2" in first_page
+    assert reverse("communities:detail", args=[communities[-1].slug]) in second_page
