@@ -165,19 +165,28 @@ class Attendees:
         return bool(self.in_person or self.online)
 
 
+def read_viewer_role(*, community: Community, viewer) -> None:
+    """Reads the viewer's role in ``community`` once (one query, none when already read or for
+    an anonymous visitor) and keeps it on the community, where every permission check of
+    ``communities.permissions`` and ``meetings.permissions`` finds it without a query."""
+    if getattr(community, "viewer_id", None) == viewer.pk and hasattr(community, "viewer_role"):
+        return
+    community.viewer_id = viewer.pk
+    community.viewer_role = (
+        Membership.objects.filter(community=community, member=viewer)
+        .values_list("role", flat=True)
+        .first()
+        if viewer.is_authenticated
+        else None
+    )
+
+
 def attendees(*, meeting: Meeting, viewer) -> Attendees:
     """Who comes, in person or online, by name, as a member of the community sees it (as on
     meetup sites): names and organisations for fellow members; e-mail and phone only where
     ``communities.permissions.can_see_contact_details`` allows. Two queries."""
     community = meeting.community
-    if not hasattr(community, "viewer_role"):
-        # The viewer's role, read once, so the permission asks no more per line.
-        community.viewer_id = viewer.pk
-        community.viewer_role = (
-            Membership.objects.filter(community=community, member=viewer)
-            .values_list("role", flat=True)
-            .first()
-        )
+    read_viewer_role(community=community, viewer=viewer)
     answers = (
         Rsvp.objects.filter(
             meeting=meeting, response__in=[RsvpResponse.IN_PERSON, RsvpResponse.ONLINE]

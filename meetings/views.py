@@ -52,6 +52,7 @@ def _meeting_or_404(pk: int) -> Meeting:
 
 def _managed_meeting(request: HttpRequest, pk: int) -> Meeting:
     meeting = _meeting_or_404(pk)
+    selectors.read_viewer_role(community=meeting.community, viewer=request.user)
     if not permissions.can_manage_meetings(request.user, meeting.community):
         raise PermissionDenied
     return meeting
@@ -66,6 +67,7 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
+    selectors.read_viewer_role(community=meeting.community, viewer=user)
     can_answer = permissions.can_answer(user, meeting)
     is_private = permissions.can_see_private_details(user, meeting)
     rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
