@@ -130,7 +130,7 @@ class MembershipInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("member")
+            .select_related("member", "community")
             .order_by("member__last_name", "member__first_name", "pk")
         )
 
