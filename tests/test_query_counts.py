@@ -88,3 +88,14 @@ def test_page_costs_the_same_queries_with_more_data(client, world, page):
     many = _count(client, url)
 
     assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"
+
+
+def test_data_export_reads_the_outbox_by_its_indexed_lower_case_column():
+    from notifications.models import OutboxMessage
+    from notifications.selectors import messages_sent_to
+
+    sql = str(messages_sent_to(user_id=1, addresses=["Someone@Example.org"]).query)
+
+    assert "UPPER(" not in sql and "LIKE" not in sql  # no case folding at query time
+    assert "someone@example.org" in sql
+    assert OutboxMessage._meta.get_field("to_email").db_index
