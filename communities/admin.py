@@ -120,7 +120,12 @@ class MembershipInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("member")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("member", "community")
+            .order_by("member__last_name", "member__first_name", "pk")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False

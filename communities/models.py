@@ -97,7 +97,8 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["community", "member__last_name", "member__first_name"]
+        # No default ordering: it would join and sort the members in every membership query
+        # (counts, exists, the leads of each card). Lists order explicitly.
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "member"], name="one_membership_per_member_and_community"

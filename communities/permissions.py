@@ -4,15 +4,17 @@ from communities.models import Community, Membership, Role
 
 
 def is_member(user, community: Community) -> bool:
+    """No query when ``community`` comes from ``communities.selectors`` for this same user."""
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(community=community, member=user).exists()
+    return _role_in(user, community) is not None
 
 
 def is_lead(user, community: Community) -> bool:
+    """No query when ``community`` comes from ``communities.selectors`` for this same user."""
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(community=community, member=user, role=Role.LEAD).exists()
+    return _role_in(user, community) == Role.LEAD
 
 
 def can_decide_requests(user, community: Community) -> bool:

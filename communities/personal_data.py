@@ -18,7 +18,11 @@ SECTIONS = ("memberships", "join_requests", "community_history", "decisions_made
 def export(subject: DataSubject) -> dict[str, Any]:
     """Four queries."""
     user = subject.user
-    memberships = Membership.objects.filter(member=user).select_related("community")
+    memberships = (
+        Membership.objects.filter(member=user)
+        .select_related("community")
+        .order_by("community__name_fr", "pk")
+    )
     join_requests = JoinRequest.objects.filter(member=user).select_related("community")
     history = Decision.objects.filter(subject=user).select_related("community")
     # What they did as a lead (or as staff) to others: decisions with the message they wrote.

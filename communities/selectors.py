@@ -6,6 +6,7 @@ served by ``created_at``); a visitor's position is the rank of their pending req
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -19,8 +20,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from communities import permissions
 from communities.models import Community, JoinRequest, JoinRequestStatus, Membership, Role
@@ -64,7 +66,19 @@ def _seats_taken_of_request_community() -> Coalesce:
 
 
 def _communities() -> QuerySet[Community]:
-    leads = Membership.objects.filter(role=Role.LEAD).select_related("member")
+    # Only what a card shows of a lead (``display_name``), in name order.
+    leads = (
+        Membership.objects.filter(role=Role.LEAD)
+        .select_related("member")
+        .only(
+            "community_id",
+            "member__first_name",
+            "member__last_name",
+            "member__email",
+            "member__closed_at",
+        )
+        .order_by("member__last_name", "member__first_name", "pk")
+    )
     return (
         Community.objects.annotate(members_count=Count("memberships", distinct=True))
         .annotate(seats_left=F("capacity") - F("members_count"))
@@ -116,6 +130,14 @@ def _attach_viewer_status(communities: list[Community], user) -> list[Community]
 def community_list(*, user) -> list[Community]:
     """Every community with its member count, seats left, leads and the visitor's status."""
     return _attach_viewer_status(list(_communities()), user)
+
+
+def community_list_page(*, user, page_number, per_page: int) -> Page:
+    """One page of ``community_list``, by name: three queries (count, page, leads) and the
+    visitor's two, whatever the number of communities."""
+    page = Paginator(_communities().order_by("name_fr", "pk"), per_page).get_page(page_number)
+    page.object_list = _attach_viewer_status(list(page.object_list), user)
+    return page
 
 
 def front_door_communities() -> list[Community]:
@@ -184,15 +206,32 @@ def _with_queue_info(join_requests: QuerySet[JoinRequest]) -> QuerySet[JoinReque
 
 def lead_inbox(*, user) -> QuerySet[JoinRequest]:
     """The pending requests a lead (or staff) decides, oldest first, with the requester, the
-    community, whether it is full and the request's place in the queue."""
+    community, whether it is full and the request's place in the queue.
+
+    Every pending request of a community the visitor decides is in the queryset, so the place
+    in the queue is a window function over it (one pass) rather than a COUNT per row."""
     pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING)
     if not user.is_authenticated:
         return pending.none()
     if not user.is_staff:
         led = Membership.objects.filter(member=user, role=Role.LEAD).values("community_id")
         pending = pending.filter(community_id__in=led)
-    return _with_queue_info(pending.select_related("member", "community")).order_by(
-        "created_at", "pk"
+    return (
+        pending.select_related("member", "community")
+        .annotate(
+            community_seats_taken=_seats_taken_of_request_community(),
+            position=Window(
+                RowNumber(), partition_by=[F("community_id")], order_by=["created_at", "pk"]
+            ),
+        )
+        .annotate(
+            community_is_full=Case(
+                When(community_seats_taken__gte=F("community__capacity"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("created_at", "pk")
     )
 
 
@@ -266,4 +305,8 @@ def my_join_requests(*, member: User) -> QuerySet[JoinRequest]:
 
 def my_communities(*, member: User) -> QuerySet[Membership]:
     """The member's memberships with their community, for the home page."""
-    return Membership.objects.filter(member=member).select_related("community")
+    return (
+        Membership.objects.filter(member=member)
+        .select_related("community")
+        .order_by("community__name_fr", "pk")
+    )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,9 @@ from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
 from communities.selectors import ViewerStatus
 from submit_once.services import submit_once
+
+INBOX_PAGE_SIZE = 50
+COMMUNITIES_PAGE_SIZE = 60  # twenty rows of three cards
 
 # Errors of these codes concern what the member typed; the others concern the situation.
 _MOTIVATION_ERROR_CODES = {"required", "max_length"}
@@ -58,8 +62,14 @@ def _render_community(
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
-    communities = selectors.community_list(user=request.user)
-    return render(request, "communities/community_list.html", {"communities": communities})
+    page = selectors.community_list_page(
+        user=request.user, page_number=request.GET.get("page"), per_page=COMMUNITIES_PAGE_SIZE
+    )
+    return render(
+        request,
+        "communities/community_list.html",
+        {"communities": page.object_list, "page": page},
+    )
 
 
 def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -211,10 +221,13 @@ def _decision_prefix(join_request: JoinRequest) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     if not selectors.lead_inbox_badge(user=request.user).shown:
         raise PermissionDenied
-    join_requests = list(selectors.lead_inbox(user=request.user))
+    page = Paginator(selectors.lead_inbox(user=request.user), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    join_requests = list(page.object_list)
     for join_request in join_requests:
         join_request.decision_form = DecisionForm(prefix=_decision_prefix(join_request))
-    return render(request, "communities/inbox.html", {"join_requests": join_requests})
+    return render(request, "communities/inbox.html", {"join_requests": join_requests, "page": page})
 
 
 @login_required

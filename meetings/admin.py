@@ -37,6 +37,9 @@ class RsvpInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "meeting")
+
 
 class SeatRequestInline(ReadOnlyMixin, admin.TabularInline):
     """The waiting list for a seat, as it stands and as it went (offers taken, declined,
@@ -46,6 +49,9 @@ class SeatRequestInline(ReadOnlyMixin, admin.TabularInline):
     fields = ["member", "status", "created_at", "offered_at", "offer_expires_at", "closed_at"]
     readonly_fields = fields
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "meeting")
 
 
 @admin.register(Meeting)

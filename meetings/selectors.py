@@ -2,9 +2,20 @@
 queries."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -47,6 +58,45 @@ def meetings_for_feed(*, member: User) -> QuerySet[Meeting]:
         )
         .select_related("community")
         .order_by("starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What the member's feed is made of, in one aggregate query: it changes whenever a meeting
+    of the feed is created, changed (``updated_at``, ``sequence``), cancelled, or leaves or
+    enters the feed (count and sum of the ids), or when the member's communities or their names
+    change (the events carry them). Two small queries."""
+
+    communities: tuple
+    count: int
+    id_sum: int
+    max_sequence: int
+    last_modified: datetime | None
+
+
+def feed_version(*, member: User) -> FeedVersion:
+    totals = (
+        meetings_for_feed(member=member)
+        .order_by()
+        .aggregate(
+            count=Count("pk"),
+            id_sum=Sum("pk"),
+            max_sequence=Max("sequence"),
+            last_modified=Max("updated_at"),
+        )
+    )
+    communities = tuple(
+        Membership.objects.filter(member=member)
+        .order_by("community_id")
+        .values_list("community_id", "community__name_fr", "community__name_en")
+    )
+    return FeedVersion(
+        communities=communities,
+        count=totals["count"],
+        id_sum=totals["id_sum"] or 0,
+        max_sequence=totals["max_sequence"] or 0,
+        last_modified=totals["last_modified"],
     )
 
 
@@ -165,19 +215,28 @@ class Attendees:
         return bool(self.in_person or self.online)
 
 
+def read_viewer_role(*, community: Community, viewer) -> None:
+    """Reads the viewer's role in ``community`` once (one query, none when already read or for
+    an anonymous visitor) and keeps it on the community, where every permission check of
+    ``communities.permissions`` and ``meetings.permissions`` finds it without a query."""
+    if getattr(community, "viewer_id", None) == viewer.pk and hasattr(community, "viewer_role"):
+        return
+    community.viewer_id = viewer.pk
+    community.viewer_role = (
+        Membership.objects.filter(community=community, member=viewer)
+        .values_list("role", flat=True)
+        .first()
+        if viewer.is_authenticated
+        else None
+    )
+
+
 def attendees(*, meeting: Meeting, viewer) -> Attendees:
     """Who comes, in person or online, by name, as a member of the community sees it (as on
     meetup sites): names and organisations for fellow members; e-mail and phone only where
     ``communities.permissions.can_see_contact_details`` allows. Two queries."""
     community = meeting.community
-    if not hasattr(community, "viewer_role"):
-        # The viewer's role, read once, so the permission asks no more per line.
-        community.viewer_id = viewer.pk
-        community.viewer_role = (
-            Membership.objects.filter(community=community, member=viewer)
-            .values_list("role", flat=True)
-            .first()
-        )
+    read_viewer_role(community=community, viewer=viewer)
     answers = (
         Rsvp.objects.filter(
             meeting=meeting, response__in=[RsvpResponse.IN_PERSON, RsvpResponse.ONLINE]

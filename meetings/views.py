@@ -4,16 +4,21 @@ its community's leads and staff: others who can see the meeting get 403. A follo
 documents are for members: to others they do not exist (404)."""
 
 import csv
+import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +39,7 @@ from meetings.models import FollowUpDocument, Meeting
 from submit_once.services import submit_once
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+FEED_CACHE_SECONDS = 900
 _FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -46,6 +52,7 @@ def _meeting_or_404(pk: int) -> Meeting:
 
 def _managed_meeting(request: HttpRequest, pk: int) -> Meeting:
     meeting = _meeting_or_404(pk)
+    selectors.read_viewer_role(community=meeting.community, viewer=request.user)
     if not permissions.can_manage_meetings(request.user, meeting.community):
         raise PermissionDenied
     return meeting
@@ -60,6 +67,7 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
+    selectors.read_viewer_role(community=meeting.community, viewer=user)
     can_answer = permissions.can_answer(user, meeting)
     is_private = permissions.can_see_private_details(user, meeting)
     rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
@@ -566,7 +574,22 @@ def member_feed(request: HttpRequest, token: str) -> HttpResponse:
     member = selectors.member_for_calendar_token(token=token)
     if member is None:
         raise Http404
-    response = HttpResponse(ics.member_feed(member), content_type=ICS_CONTENT_TYPE)
+    # Polling calendar programs mostly find nothing new: one aggregate query answers them
+    # 304, and the body is built once per version of the member's meetings.
+    version = selectors.feed_version(member=member)
+    language = getattr(member, "preferred_language", "") or settings.LANGUAGE_CODE
+    digest = hashlib.sha256(repr((token, language, version)).encode()).hexdigest()[:32]
+    etag = quote_etag(digest)
+    last_modified = int(version.last_modified.timestamp()) if version.last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        body = cache.get_or_set(
+            f"meetings:feed:{digest}", lambda: ics.member_feed(member), FEED_CACHE_SECONDS
+        )
+        response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "private, max-age=900"
     return response
 
