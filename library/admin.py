@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from library.models import Resource, ResourceVersion, Tag, UsefulMark
 
@@ -11,6 +12,7 @@ class ResourceVersionInline(admin.TabularInline):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "community", "kind", "visibility", "author", "created_at"]
     list_filter = ["kind", "visibility", "community"]
     search_fields = ["title", "description"]

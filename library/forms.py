@@ -31,7 +31,9 @@ class ResourceForm(forms.Form):
         label=_("Visible to"), choices=Visibility.choices, initial=Visibility.COMMUNITY
     )
     url = Resource._meta.get_field("url").formfield(
-        label=_("Link"), help_text=_("A secure link starting with https://.")
+        label=_("Link"),
+        help_text=_("A secure link starting with https://."),
+        assume_scheme="https",
     )
     file = forms.FileField(
         label=_("Document"),
