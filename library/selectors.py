@@ -18,6 +18,12 @@ def visible_visibilities(user, community: Community) -> list[str]:
     return [Visibility.PUBLIC]
 
 
+def can_see_authors(user, community: Community) -> bool:
+    """Who shared a resource is the community's business: its members and staff see the
+    authors' names, others do not (Loi 25)."""
+    return Visibility.COMMUNITY in visible_visibilities(user, community)
+
+
 def resource_list(
     *, user, community: Community, kind: str = "", tag: str = "", sort: str = "newest"
 ) -> QuerySet[Resource]:

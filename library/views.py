@@ -80,6 +80,7 @@ def community_library(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": bool(kind or tag),
             "query": query.urlencode(),
             "can_post": services.can_post(request.user, community),
+            "show_authors": selectors.can_see_authors(request.user, community),
             "followups": selectors.meeting_followups(user=request.user, community=community),
         },
     )
@@ -96,6 +97,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "community": resource.community,
             "versions": list(resource.versions.all()),
             "can_change": services.can_change(request.user, resource),
+            "show_authors": selectors.can_see_authors(request.user, resource.community),
             "can_mark": request.user.is_authenticated,
             "marked": selectors.is_marked_useful(user=request.user, resource=resource),
         },
