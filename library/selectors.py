@@ -63,11 +63,12 @@ def is_marked_useful(*, user, resource: Resource) -> bool:
     return user.is_authenticated and resource.useful_marks.filter(member=user).exists()
 
 
-def community_tags(community: Community) -> list[str]:
-    return sorted(
-        set(Resource.objects.filter(community=community).values_list("tags__name", flat=True))
-        - {None}
+def community_tags(*, user, community: Community) -> list[str]:
+    """The tags of the resources the reader may see (no tag tells of a hidden resource)."""
+    resources = Resource.objects.filter(
+        community=community, visibility__in=visible_visibilities(user, community)
     )
+    return sorted(set(resources.values_list("tags__name", flat=True)) - {None})
 
 
 def meeting_followups(*, user, community: Community) -> list[dict]:

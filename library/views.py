@@ -76,7 +76,7 @@ def community_library(request: HttpRequest, slug: str) -> HttpResponse:
             "kind": kind,
             "tag": tag,
             "sort": sort,
-            "tags": selectors.community_tags(community),
+            "tags": selectors.community_tags(user=request.user, community=community),
             "filtered": bool(kind or tag),
             "query": query.urlencode(),
             "can_post": services.can_post(request.user, community),

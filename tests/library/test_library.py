@@ -251,3 +251,10 @@ def test_personal_data_exports_and_erasure_detaches_the_author(community, fellow
     resource.refresh_from_db()
     assert resource.author is None
     assert not UsefulMark.objects.filter(member=fellow).exists()
+
+
+def test_visitors_see_only_the_tags_of_what_they_see(client, community, fellow):
+    make(community, fellow, tags="secret interne")
+    make(community, fellow, tags="voirie", visibility=Visibility.PUBLIC)
+    page = client.get(reverse("library:community", args=[community.slug]))
+    assert page.context["tags"] == ["voirie"]
