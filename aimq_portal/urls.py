@@ -19,6 +19,7 @@ urlpatterns = [
     path("communautes/", include("communities.urls")),
     path("rencontres/", include("meetings.urls")),
     path("conferences/", include("talks.urls")),
+    path("bibliotheque/", include("library.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -24,6 +24,8 @@ from django.utils.html import strip_tags
 
 from communities import services as community_services
 from communities.models import Community, Decision, JoinRequest, Membership
+from library import services as library_services
+from library.models import Resource, Tag, UsefulMark
 from meetings.models import (
     Attendance,
     CalendarFeedToken,
@@ -93,6 +95,8 @@ class World:
     secrets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # Per person, their own data: theirs to see wherever it is hidden from others.
     own: dict[str, list[str]] = field(default_factory=dict)
+    # A's library: one resource per visibility (the member's), each with a file.
+    library: dict[str, Resource] = field(default_factory=dict)
 
 
 def _person(first: str, last: str, email: str, **extra) -> User:
@@ -331,6 +335,23 @@ def build_world() -> World:
         reset_uidb36=user_pk_to_url_str(member),
     )
     world.secrets = _secrets(world, a_declined=a_declined)
+    for visibility in ("community", "association", "public"):
+        world.library[visibility] = library_services.resource_create(
+            community=a,
+            author=member,
+            title=f"Ressource alpha {visibility}",
+            kind="guide",
+            visibility=visibility,
+            file=SimpleUploadedFile(f"alpha-{visibility}.pdf", b"%PDF-1.4 alpha"),
+        )
+    # Removed by the matrix (its files leave the storage): a link only.
+    world.library["removable"] = library_services.resource_create(
+        community=a,
+        author=member,
+        title="Ressource alpha à retirer",
+        kind="tool",
+        url="https://example.org/alpha-a-retirer",
+    )
     world.own = {name: _identity(person) if person else [] for name, person in world.people.items()}
     world.own["member"].append(MEMBER_DIETARY_NEEDS)
     # Two more people who receive A's e-mails without being among the visitors.
@@ -553,6 +574,46 @@ def _past_document(world: World) -> dict:
 
 def _documents(world: World, user) -> list:
     return sorted(FollowUpDocument.objects.values_list("pk", flat=True))
+
+
+_A_LIBRARY_WRITERS_200 = answers(
+    anonymous=LOGIN, member=200, member_of_other=403, lead_of_other=403, lead=200, staff=200
+)
+_A_MEMBERS_200 = answers(
+    anonymous=LOGIN, member=200, member_of_other=404, lead_of_other=404, lead=200, staff=200
+)
+_A_RESOURCE_CHANGERS_200 = _A_MEMBERS_200
+_TO_A_RESOURCE = Redirect(lambda world: r"/bibliotheque/\d+/", regex=True)
+_TO_PRIVATE_RESOURCE = Redirect(lambda world: f"/bibliotheque/{world.library['community'].pk}/")
+_TO_A_LIBRARY = Redirect(lambda world: f"/bibliotheque/communaute/{world.a.slug}/")
+
+
+def _private_resource(world: World) -> dict:
+    return {"pk": world.library["community"].pk}
+
+
+def _resource_kwargs(world: World, visibility: str, name: str) -> dict:
+    resource = world.library[visibility]
+    if name == "library:download":
+        return {"pk": resource.pk, "version_pk": resource.versions.get().pk}
+    return {"pk": resource.pk}
+
+
+def _resource_data(world: World) -> dict:
+    return {
+        "title": "Ressource alpha modifiée",
+        "kind": "tool",
+        "visibility": "community",
+        "url": "https://example.org/alpha-outil",
+    }
+
+
+def _resources(world: World, user) -> list:
+    return sorted(Resource.objects.values_list("pk", "title", "url"))
+
+
+def _marks(world: World, user) -> list:
+    return sorted(UsefulMark.objects.values_list("resource_id", "member_id"))
 
 
 def _slug(world: World) -> dict:
@@ -1118,6 +1179,110 @@ PORTAL: list[Entry] = [
         kwargs=_past,
         label="not_shared",
     ),
+    # The library: each resource seen by those it is shared with; changed by its author
+    # (the member) or a lead of A.
+    Entry("library:community", "GET", everyone(200), kwargs=_slug, a_page=True),
+    Entry("library:create", "GET", _A_LIBRARY_WRITERS_200, kwargs=_slug, a_page=True),
+    Entry(
+        "library:create",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_A_RESOURCE,
+            member_of_other=403,
+            lead_of_other=403,
+            lead=_TO_A_RESOURCE,
+            staff=_TO_A_RESOURCE,
+        ),
+        kwargs=_slug,
+        data=_resource_data,
+        state=_resources,
+        a_page=True,
+    ),
+    *[
+        Entry(
+            name,
+            "GET",
+            expected,
+            kwargs=lambda world, visibility=visibility, name=name: _resource_kwargs(
+                world, visibility, name
+            ),
+            label=visibility,
+            a_page=True,
+        )
+        for name in ("library:detail", "library:download")
+        for visibility, expected in (
+            ("community", _A_MEMBERS_200),
+            ("association", signed_in(200)),
+            ("public", everyone(200)),
+        )
+    ],
+    Entry("library:edit", "GET", _A_RESOURCE_CHANGERS_200, kwargs=_private_resource, a_page=True),
+    Entry(
+        "library:edit",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_PRIVATE_RESOURCE,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_PRIVATE_RESOURCE,
+            staff=_TO_PRIVATE_RESOURCE,
+        ),
+        kwargs=_private_resource,
+        data=_resource_data,
+        state=_resources,
+        a_page=True,
+    ),
+    Entry(
+        # Shared with the association: others see it but may not change it.
+        "library:edit",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=200, member_of_other=403, lead_of_other=403, lead=200, staff=200
+        ),
+        kwargs=lambda world: {"pk": world.library["association"].pk},
+        label="association",
+        a_page=True,
+    ),
+    Entry("library:remove", "GET", _A_RESOURCE_CHANGERS_200, kwargs=_private_resource, a_page=True),
+    Entry(
+        "library:remove",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_A_LIBRARY,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_A_LIBRARY,
+            staff=_TO_A_LIBRARY,
+        ),
+        kwargs=lambda world: {"pk": world.library["removable"].pk},
+        state=_resources,
+    ),
+    Entry("library:useful", "GET", signed_in(405), kwargs=_private_resource),
+    Entry(
+        "library:useful",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_PRIVATE_RESOURCE,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_PRIVATE_RESOURCE,
+            staff=_TO_PRIVATE_RESOURCE,
+        ),
+        kwargs=_private_resource,
+        state=_marks,
+    ),
+    Entry(
+        "library:useful",
+        "POST",
+        signed_in(Redirect(lambda world: f"/bibliotheque/{world.library['public'].pk}/")),
+        kwargs=lambda world: {"pk": world.library["public"].pk},
+        state=_marks,
+        label="public",
+    ),
     Entry(
         # Uploaded files are served only through the download above: the storage's own
         # address is no route at all outside development.
@@ -1161,6 +1326,15 @@ ADMIN_MODELS: dict[str, dict] = {
         "delete": 403,
     },
     "meetings_followup": {"object": lambda world: world.a_past.followup.pk, "add": 403},
+    "library_resource": {"object": lambda world: world.library["community"].pk},
+    "library_tag": {"object": lambda world: Tag.objects.get_or_create(name="alpha")[0].pk},
+    "library_usefulmark": {
+        "object": lambda world: (
+            UsefulMark.objects.get_or_create(
+                resource=world.library["public"], member=world.people["member"]
+            )[0].pk
+        )
+    },
 }
 
 
@@ -1212,6 +1386,7 @@ def _admin_entries() -> list[Entry]:
                 "members",
                 "communities",
                 "meetings",
+                "library",
                 "notifications",
             )
         ],

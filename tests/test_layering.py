@@ -18,6 +18,7 @@ LAYERS = [
     "communities",
     "meetings",
     "talks",
+    "library",
 ]
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "communities",
     "meetings",
     "talks",
+    "library",
 ]
 
 MIDDLEWARE = [

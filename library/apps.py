@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LibraryConfig(AppConfig):
+    name = "library"
+    verbose_name = _("Library")
+
+    def ready(self) -> None:
+        from library.personal_data import PART
+        from members.personal_data import register_personal_data
+
+        # The member's data download and account closure include the library's part.
+        register_personal_data(PART)
