@@ -104,14 +104,15 @@ def resource_update(
 
 
 def resource_remove(*, resource: Resource, removed_by: User) -> None:
-    """The resource, its versions and their files go."""
+    """The resource and its versions go; their files leave the storage once the removal is
+    committed (a rollback keeps both), as a meeting document's do."""
     if not can_change(removed_by, resource):
         raise PermissionDenied
-    files = [version.file for version in resource.versions.all()]
     with transaction.atomic():
+        files = [(version.file.storage, version.file.name) for version in resource.versions.all()]
         resource.delete()
-    for file in files:
-        file.delete(save=False)
+        for storage, name in files:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 def useful_toggle(*, resource: Resource, member: User) -> bool:

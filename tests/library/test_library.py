@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
 
 from library import services
@@ -186,17 +187,32 @@ def test_only_the_author_or_a_lead_edits_or_removes(client, community, fellow, l
     assert client.get(reverse("library:edit", args=[mine.pk])).status_code == 200
 
 
-def test_removal_asks_confirmation_then_removes_the_files(client, community, fellow):
+def test_removal_asks_confirmation_then_removes_the_files(
+    client, community, fellow, django_capture_on_commit_callbacks
+):
     resource = make(community, fellow, url="", file=pdf())
     name = resource.versions.get().file.name
     client.force_login(fellow)
     url = reverse("library:remove", args=[resource.pk])
     assert "Retirer la ressource" in client.get(url).content.decode()
-    response = client.post(url, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
     assert not Resource.objects.exists()
     assert not ResourceVersion.objects.exists()
     assert not default_storage.exists(name)
     assert "est retirée" in response.content.decode()
+
+
+def test_a_removal_that_rolls_back_keeps_the_files(community, fellow):
+    resource = make(community, fellow, url="", file=pdf())
+    pk, name = resource.pk, resource.versions.get().file.name
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.resource_remove(resource=resource, removed_by=fellow)
+        raise RuntimeError("the request failed after the removal")
+
+    assert Resource.objects.filter(pk=pk).exists()
+    assert default_storage.exists(name)
 
 
 def test_a_member_marks_a_resource_useful_once(client, community, fellow):
