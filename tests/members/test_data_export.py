@@ -86,8 +86,9 @@ def test_anonymous_visitor_is_sent_to_login(client):
     assert response["Location"] == f"{reverse('account_login')}?next={EXPORT_URL}"
 
 
-def test_download_is_a_dated_json_attachment(member_client):
+def test_download_is_a_dated_json_attachment(member_client, member):
     with time_machine.travel(datetime(2026, 4, 30, 22, 0, tzinfo=MONTREAL), tick=False):
+        member_client.force_login(member)  # a session of that day, whatever the day it runs
         response = member_client.get(EXPORT_URL)
 
     assert response.status_code == 200
