@@ -98,7 +98,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": list(resource.versions.all()),
             "can_change": services.can_change(request.user, resource),
             "show_authors": selectors.can_see_authors(request.user, resource.community),
-            "can_mark": request.user.is_authenticated,
+            "can_mark": services.can_mark_useful(request.user, resource),
             "marked": selectors.is_marked_useful(user=request.user, resource=resource),
         },
     )

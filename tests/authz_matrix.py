@@ -1270,7 +1270,8 @@ PORTAL: list[Entry] = [
             member_of_other=404,
             lead_of_other=404,
             lead=_TO_PRIVATE_RESOURCE,
-            staff=_TO_PRIVATE_RESOURCE,
+            # "Useful" counts members' marks: staff hold no seat.
+            staff=403,
         ),
         kwargs=_private_resource,
         state=_marks,
@@ -1278,7 +1279,10 @@ PORTAL: list[Entry] = [
     Entry(
         "library:useful",
         "POST",
-        signed_in(Redirect(lambda world: f"/bibliotheque/{world.library['public'].pk}/")),
+        {
+            **signed_in(Redirect(lambda world: f"/bibliotheque/{world.library['public'].pk}/")),
+            "staff": 403,
+        },
         kwargs=lambda world: {"pk": world.library["public"].pk},
         state=_marks,
         label="public",

@@ -227,6 +227,18 @@ def test_a_member_marks_a_resource_useful_once(client, community, fellow):
     assert not UsefulMark.objects.exists()
 
 
+def test_an_account_without_a_seat_cannot_mark_a_public_resource(client, community, fellow):
+    resource = make(community, fellow, visibility=Visibility.PUBLIC)
+    outsider = UserFactory()
+    client.force_login(outsider)
+    detail = client.get(reverse("library:detail", args=[resource.pk]))
+    assert detail.status_code == 200
+    assert reverse("library:useful", args=[resource.pk]) not in detail.content.decode()
+
+    assert client.post(reverse("library:useful", args=[resource.pk])).status_code == 403
+    assert not UsefulMark.objects.exists()
+
+
 def test_the_database_holds_one_mark_per_member(community, fellow):
     from django.db import IntegrityError, transaction
 
