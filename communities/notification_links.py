@@ -15,7 +15,16 @@ page saying so).
 
 E-mail builders call ``notification_links`` (the context of ``emails/includes/
 notification_choices.txt``, the footer every community notification e-mail carries) and
-``list_unsubscribe_headers`` (or ``digest_unsubscribe_headers``)."""
+``list_unsubscribe_headers`` (or ``with_unsubscribe_headers``, or ``digest_unsubscribe_headers``).
+In a builder::
+
+    context["notification_links"] = [notification_links(message.recipient, community)]
+    email = render_for(message, template=..., context=context)  # the .txt includes
+    return with_unsubscribe_headers(email, message.recipient, community)  # the footer
+
+and the text template ends with
+``{% include "emails/includes/notification_choices.txt" %}`` (the HTML part is made from the
+text, its links clickable, by ``notifications.rendering``)."""
 
 from dataclasses import dataclass
 
@@ -123,6 +132,15 @@ def list_unsubscribe_headers(user, community: Community) -> dict[str, str]:
     "unsubscribe" sets "nothing" for that member and community."""
     url = choice_url(user_id=user.pk, community_id=community.pk, choice=NotificationChoice.NOTHING)
     return _headers(url)
+
+
+def with_unsubscribe_headers(email, user, community: Community):
+    """Adds ``list_unsubscribe_headers`` to a built e-mail (an ``EmailMessage``) and returns it:
+    ``return with_unsubscribe_headers(render_for(...), recipient, community)`` in a builder
+    (a ``Skip`` passes through untouched)."""
+    if hasattr(email, "extra_headers"):
+        email.extra_headers.update(list_unsubscribe_headers(user, community))
+    return email
 
 
 def digest_unsubscribe_headers(user) -> dict[str, str]:

@@ -381,3 +381,20 @@ def test_another_communitys_choices_do_not_count(community):
     MembershipFactory(member=member, notifications=EVERY, community=CommunityFactory())
 
     assert list(selectors.members_to_notify(community_id=community.pk, urgent=True)) == []
+
+
+def test_an_email_gets_the_unsubscribe_headers(community_member, community):
+    from django.core.mail import EmailMessage
+
+    email = notification_links.with_unsubscribe_headers(
+        EmailMessage(subject="s", body="b", to=[community_member.email]),
+        community_member,
+        community,
+    )
+
+    message = email.message()
+    nothing = notification_links.choice_url(
+        user_id=community_member.pk, community_id=community.pk, choice=NOTHING
+    )
+    assert message["List-Unsubscribe"] == f"<{nothing}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
