@@ -263,7 +263,9 @@ def test_a_link_signed_for_another_member_cannot_be_forged(
     client, community_member, community, lead
 ):
     """Swapping the member in the payload without the key breaks the signature."""
-    forged = signing.dumps({"u": lead.pk, "c": community.pk, "n": NOTHING}, salt="autre-sel")
+    forged = signing.Signer(salt="autre-sel").sign_object(
+        {"u": lead.pk, "c": community.pk, "n": NOTHING}
+    )
 
     response = client.get(reverse("communities:notification_link", args=[forged]))
 
