@@ -28,7 +28,9 @@ text, its links clickable, by ``notifications.rendering``)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, NotificationChoice
@@ -105,15 +107,16 @@ class CommunityLinks:
     links: list[ChoiceLink]
 
 
-def choice_links(*, user_id: int, community_id: int) -> list[ChoiceLink]:
-    return [
-        ChoiceLink(
-            choice=value,
-            label=str(label),
-            url=choice_url(user_id=user_id, community_id=community_id, choice=value),
-        )
-        for value, label in NotificationChoice.choices
-    ]
+def choice_links(*, user_id: int, community_id: int, absolute: bool = True) -> list[ChoiceLink]:
+    """The link of each choice: absolute for e-mails; the portal's own pages use the path, so
+    that their buttons post to the site they were served from."""
+    links = []
+    for value, label in NotificationChoice.choices:
+        token = _token(user_id=user_id, community_id=community_id, choice=value)
+        path = reverse("communities:notification_link", kwargs={"token": token})
+        url = settings.SITE_URL + path if absolute else path
+        links.append(ChoiceLink(choice=value, label=str(label), url=url))
+    return links
 
 
 def notification_links(user, community: Community) -> CommunityLinks:

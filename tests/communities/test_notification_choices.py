@@ -166,7 +166,7 @@ def test_following_a_link_applies_its_choice_and_offers_the_others(
     assert _choice(community_member, community) == EVERY
     text = page_text(response)
     assert community.name_fr in text
-    assert "Votre choix\u00a0: chaque nouvelle question et réponse." in text
+    assert "Vous recevrez un courriel pour chaque nouvelle question et réponse." in text
     offered = [link.choice for link in response.context["others"]]
     assert offered == [DIGEST, NOTHING]
     for link in response.context["others"]:
