@@ -117,6 +117,8 @@ def test_download_holds_the_profile_consent_and_account(member_client, member):
     assert data["privacy"] == {
         "consent_given_at": "2026-01-15T14:00:00Z",
         "contact_visible_to_fellow_members": True,
+        "listed_in_members_directory": False,
+        "contact_visible_in_members_directory": False,
     }
     assert data["account"]["joined_at"]
     assert sorted(address["email"] for address in data["email_addresses"]) == sorted(
