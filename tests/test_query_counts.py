@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members.models import ExpertiseArea
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -43,11 +44,18 @@ def _grow(world, count: int) -> None:
     requests, other communities with their leads and meetings."""
     community, meeting = world["community"], world["meeting"]
     for _ in range(count):
-        member = MembershipFactory(community=community).member
+        # Listed in the directory, with areas of expertise and a second community.
+        member = MembershipFactory(
+            community=community, member__directory_listed=True, member__expertise="égouts"
+        ).member
+        member.expertise_areas.set(
+            ExpertiseArea.objects.filter(slug__in=["gestion-des-chaussees", "eau-potable"])
+        )
         RsvpFactory(meeting=meeting, member=member)
         JoinRequestFactory(community=community)
         other = CommunityFactory()
         LeadMembershipFactory(community=other)
+        MembershipFactory(community=other, member=member)
         MeetingFactory(community=other)
         MeetingFactory(community=community)
 
@@ -62,6 +70,11 @@ PAGES = {
     "staff inbox": ("staff", lambda w: reverse("communities:inbox")),
     "home": ("lead", lambda w: reverse("home")),
     "talks": ("lead", lambda w: reverse("talks:list")),
+    "directory": ("lead", lambda w: reverse("directory:list")),
+    "directory search": (
+        "lead",
+        lambda w: reverse("directory:list") + "?area=gestion-des-chaussees&region=04&q=egout",
+    ),
     "admin community change": (
         "staff",
         lambda w: reverse("admin:communities_community_change", args=[w["community"].pk]),
