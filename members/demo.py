@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from members.models import ExpertiseArea, Region, User
+from members.vocabulary import vocabulary_seed
 
 DEMO_PASSWORD = "demo-aimq-2026"
 
@@ -92,6 +93,7 @@ def demo_member_email(index: int) -> str:
 
 
 def load_demo_members(count: int = 40) -> dict:
+    vocabulary_seed()
     _account(
         "admin@example.org",
         first_name="Admin",
@@ -121,4 +123,4 @@ def load_demo_members(count: int = 40) -> dict:
             directory_contact_visible=index % 2 == 0,
         )
         _areas(demo_member_email(index), AREA_SETS[index % len(AREA_SETS)])
-    return {"members": User.objects.count()}
+    return {"members": User.objects.count(), "areas of expertise": ExpertiseArea.objects.count()}

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import ExpertiseArea
+from members.vocabulary import vocabulary_seed
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -33,6 +34,7 @@ def _count(client, url: str) -> int:
 @pytest.fixture
 def world():
     """A community led by ``lead``, with a meeting, and a staff member."""
+    vocabulary_seed()
     community = CommunityFactory(capacity=500)
     lead = LeadMembershipFactory(community=community).member
     meeting = MeetingFactory(community=community)

@@ -7,12 +7,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from members.models import Region
+from members.vocabulary import vocabulary_seed
 from tests.e2e.conftest import PHONE, field, navigation, status_message
 from tests.e2e.test_accessibility import assert_accessible_at_both_widths
 from tests.factories import UserFactory
 
 
 def test_a_member_lists_her_expertise_and_another_finds_her(page, sign_in, screenshot, db):
+    vocabulary_seed()  # the live server's database is flushed between browser tests
     emilie = UserFactory(
         first_name="Émilie",
         last_name="Gauthier",

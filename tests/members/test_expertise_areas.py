@@ -1,18 +1,27 @@
 """The shared vocabulary of areas of expertise: seeded, curated by staff in the admin, picked by
 members on their profile, in their data download, and gone with their account."""
 
+import importlib
+
 import pytest
 from django.urls import reverse
 
 from members.models import ExpertiseArea, Region, User
 from members.selectors import member_data_export, member_searchable_text
 from members.services import account_close, expertise_area_merge, profile_update
+from members.vocabulary import SEED_AREAS, vocabulary_seed
 from tests.factories import UserFactory
 
 EDIT_URL = reverse("members:profile_edit")
 AREAS_URL = reverse("admin:members_expertisearea_changelist")
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _vocabulary():
+    # Migration 0005 seeds it; a test that flushed the database before this one took it away.
+    vocabulary_seed()
 
 
 def _area(slug: str) -> ExpertiseArea:
@@ -33,6 +42,12 @@ def _profile_data(member: User, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def test_the_migration_seeds_the_curated_vocabulary():
+    migration = importlib.import_module("members.migrations.0005_seed_expertise_areas")
+
+    assert migration.AREAS == SEED_AREAS
 
 
 def test_the_vocabulary_is_seeded_with_both_labels():
