@@ -17,6 +17,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("profil/", include("members.urls")),
     path("communautes/", include("communities.urls")),
+    path("repertoire/", include("directory.urls")),
     path("rencontres/", include("meetings.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),

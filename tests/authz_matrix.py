@@ -40,7 +40,7 @@ from meetings.models import (
     Rsvp,
     SeatRequest,
 )
-from members.models import User
+from members.models import ExpertiseArea, User
 from notifications.models import OutboxMessage
 from tests.factories import (
     CommunityFactory,
@@ -1217,6 +1217,10 @@ PORTAL: list[Entry] = [
     ),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_hybrid, a_page=True),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_past, label="past", a_page=True),
+    # The members' directory: for every signed-in member. Nobody in this world chose to be
+    # listed, so no secret (a member's name, their contact details) may show there.
+    Entry("directory:list", "GET", signed_in(200)),
+    Entry("directory:list", "POST", everyone(405)),
     # Talks: the recordings leads shared with everyone, open to all.
     Entry("talks:list", "GET", everyone(200)),
     Entry("talks:feed_rss", "GET", everyone(200)),
@@ -1387,6 +1391,10 @@ ADMIN_MODELS: dict[str, dict] = {
         "delete": 403,
     },
     "meetings_followup": {"object": lambda world: world.a_past.followup.pk, "add": 403},
+    # The vocabulary of areas of expertise, curated by staff.
+    "members_expertisearea": {
+        "object": lambda world: ExpertiseArea.objects.get(slug="eau-potable").pk
+    },
     "library_resource": {"object": lambda world: world.library["community"].pk},
     "library_tag": {"object": lambda world: Tag.objects.get_or_create(name="alpha")[0].pk},
     # The sweep's claims: read only (deleting one would send that week's digest again).

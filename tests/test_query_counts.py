@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members.models import ExpertiseArea
+from members.vocabulary import vocabulary_seed
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -32,6 +34,7 @@ def _count(client, url: str) -> int:
 @pytest.fixture
 def world():
     """A community led by ``lead``, with a meeting, and a staff member."""
+    vocabulary_seed()
     community = CommunityFactory(capacity=500)
     lead = LeadMembershipFactory(community=community).member
     meeting = MeetingFactory(community=community)
@@ -43,11 +46,18 @@ def _grow(world, count: int) -> None:
     requests, other communities with their leads and meetings."""
     community, meeting = world["community"], world["meeting"]
     for _ in range(count):
-        member = MembershipFactory(community=community).member
+        # Listed in the directory, with areas of expertise and a second community.
+        member = MembershipFactory(
+            community=community, member__directory_listed=True, member__expertise="égouts"
+        ).member
+        member.expertise_areas.set(
+            ExpertiseArea.objects.filter(slug__in=["gestion-des-chaussees", "eau-potable"])
+        )
         RsvpFactory(meeting=meeting, member=member)
         JoinRequestFactory(community=community)
         other = CommunityFactory()
         LeadMembershipFactory(community=other)
+        MembershipFactory(community=other, member=member)
         MeetingFactory(community=other)
         MeetingFactory(community=community)
 
@@ -63,6 +73,11 @@ PAGES = {
     "home": ("lead", lambda w: reverse("home")),
     "my notifications": ("lead", lambda w: reverse("communities:notifications")),
     "talks": ("lead", lambda w: reverse("talks:list")),
+    "directory": ("lead", lambda w: reverse("directory:list")),
+    "directory search": (
+        "lead",
+        lambda w: reverse("directory:list") + "?area=gestion-des-chaussees&region=04&q=egout",
+    ),
     "admin community change": (
         "staff",
         lambda w: reverse("admin:communities_community_change", args=[w["community"].pk]),

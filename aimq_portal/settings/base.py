@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "members",
     "communities",
     "digest",
+    "directory",
     "meetings",
     "talks",
     "library",
