@@ -19,6 +19,7 @@ LAYERS = [
     "meetings",
     "talks",
     "library",
+    "questions",
 ]
 
 
