@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -19,9 +20,11 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from communities import notification_links
 from communities import services as community_services
 from communities.models import Community, Decision, JoinRequest, Membership
 from library import services as library_services
@@ -620,6 +623,21 @@ def _slug(world: World) -> dict:
     return {"slug": world.a.slug}
 
 
+def _notification_token(world: World, choice: str) -> dict:
+    url = notification_links.choice_url(
+        user_id=world.people["member"].pk, community_id=world.a.pk, choice=choice
+    )
+    return {"token": urlsplit(url).path.rstrip("/").rsplit("/", 1)[1]}
+
+
+def reverse_link(world: World, choice: str) -> str:
+    return reverse("communities:notification_link", kwargs=_notification_token(world, choice))
+
+
+def _notification_choices(world: World, user) -> list:
+    return sorted(Membership.objects.values_list("member_id", "community_id", "notifications"))
+
+
 def _request_state(world: World, user) -> tuple:
     return tuple(
         JoinRequest.objects.filter(pk=world.a_request.pk).values_list("status", "decided_by")
@@ -817,6 +835,44 @@ PORTAL: list[Entry] = [
     # Communities
     Entry("communities:list", "GET", everyone(200)),
     Entry("communities:my_requests", "GET", signed_in(200)),
+    # Notification choices: each their own; staff here belong to no community (nothing to save).
+    Entry("communities:notifications", "GET", signed_in(200)),
+    Entry(
+        "communities:notifications",
+        "POST",
+        {
+            **signed_in(Redirect(lambda world: "/communautes/mes-notifications/")),
+            "staff": 200,
+        },
+        data=lambda world: {f"community-{world.a.pk}": "every", f"community-{world.b.pk}": "every"},
+        state=_notification_choices,
+    ),
+    # The e-mails' one-click links: the signed address is the authority, no log-in needed.
+    Entry(
+        "communities:notification_link",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: _notification_token(world, "digest"),
+        state=_notification_choices,
+        bearer="member",
+        a_page=True,
+    ),
+    Entry(
+        "communities:notification_link",
+        "POST",
+        everyone(Redirect(lambda world: reverse_link(world, "every"))),
+        kwargs=lambda world: _notification_token(world, "every"),
+        state=_notification_choices,
+        bearer="member",
+    ),
+    Entry(
+        "communities:notification_link",
+        "GET",
+        everyone(404),
+        kwargs=lambda world: {"token": _notification_token(world, "every")["token"][:-3] + "xyz"},
+        state=_notification_choices,
+        label="tampered",
+    ),
     Entry(
         "communities:inbox",
         "GET",

@@ -61,6 +61,7 @@ PAGES = {
     "lead inbox": ("lead", lambda w: reverse("communities:inbox")),
     "staff inbox": ("staff", lambda w: reverse("communities:inbox")),
     "home": ("lead", lambda w: reverse("home")),
+    "my notifications": ("lead", lambda w: reverse("communities:notifications")),
     "talks": ("lead", lambda w: reverse("talks:list")),
     "admin community change": (
         "staff",
