@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
@@ -68,10 +69,10 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "status": status,
             "filters": [
-                ("", _("All")),
-                (selectors.Filter.OPEN, _("Open")),
-                (selectors.Filter.SOLVED, _("Solved")),
-                (selectors.Filter.URGENT, _("Urgent")),
+                ("", pgettext("questions filter", "All")),
+                (selectors.Filter.OPEN, pgettext("questions filter", "Open")),
+                (selectors.Filter.SOLVED, pgettext("questions filter", "Solved")),
+                (selectors.Filter.URGENT, pgettext("questions filter", "Urgent")),
             ],
         },
     )
