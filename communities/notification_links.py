@@ -28,7 +28,9 @@ text, its links clickable, by ``notifications.rendering``)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, NotificationChoice
@@ -55,14 +57,16 @@ def _token(*, user_id: int, community_id: int | None, choice: str) -> str:
         payload["s"] = DIGEST_SCOPE
     else:
         payload["c"] = community_id
-    return signing.dumps(payload, salt=SALT)
+    # No timestamp (Signer, not TimestampSigner): the links do not expire, and the same
+    # member, community and choice always make the same link.
+    return signing.Signer(salt=SALT).sign_object(payload)
 
 
 def target_of(token: str) -> LinkTarget | None:
     """What the link changes; None when it was not signed by the portal (tampered, truncated)."""
     try:
-        payload = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        payload = signing.Signer(salt=SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     if not isinstance(payload, dict) or payload.get("n") not in NotificationChoice.values:
         return None
@@ -103,15 +107,16 @@ class CommunityLinks:
     links: list[ChoiceLink]
 
 
-def choice_links(*, user_id: int, community_id: int) -> list[ChoiceLink]:
-    return [
-        ChoiceLink(
-            choice=value,
-            label=str(label),
-            url=choice_url(user_id=user_id, community_id=community_id, choice=value),
-        )
-        for value, label in NotificationChoice.choices
-    ]
+def choice_links(*, user_id: int, community_id: int, absolute: bool = True) -> list[ChoiceLink]:
+    """The link of each choice: absolute for e-mails; the portal's own pages use the path, so
+    that their buttons post to the site they were served from."""
+    links = []
+    for value, label in NotificationChoice.choices:
+        token = _token(user_id=user_id, community_id=community_id, choice=value)
+        path = reverse("communities:notification_link", kwargs={"token": token})
+        url = settings.SITE_URL + path if absolute else path
+        links.append(ChoiceLink(choice=value, label=str(label), url=url))
+    return links
 
 
 def notification_links(user, community: Community) -> CommunityLinks:

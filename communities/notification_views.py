@@ -76,7 +76,9 @@ def notification_link(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(request.path)
     others = [
         link
-        for link in notification_links.choice_links(user_id=member.pk, community_id=community.pk)
+        for link in notification_links.choice_links(
+            user_id=member.pk, community_id=community.pk, absolute=False
+        )
         if link.choice != choice
     ]
     return render(
@@ -84,7 +86,6 @@ def notification_link(request: HttpRequest, token: str) -> HttpResponse:
         "communities/notification_link.html",
         {
             "community": community,
-            "choice_label": NotificationChoice(choice).label,
             "done": notification_links.CHOICE_DONE[choice],
             "others": others,
             "changed": changed,

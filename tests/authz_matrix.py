@@ -10,7 +10,7 @@ staff only, everyone else is sent to its login page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ from django.utils.html import strip_tags
 from communities import notification_links
 from communities import services as community_services
 from communities.models import Community, Decision, JoinRequest, Membership
+from digest.models import DigestSent
 from library import services as library_services
 from library.models import Resource, Tag, UsefulMark
 from meetings.models import (
@@ -1623,6 +1624,18 @@ ADMIN_MODELS: dict[str, dict] = {
     "library_tag": {"object": lambda world: Tag.objects.get_or_create(name="alpha")[0].pk},
     "questions_question": {"object": lambda world: world.questions["a"].pk},
     "questions_answer": {"object": lambda world: world.questions["a_answer"].pk},
+    # The sweep's claims: read only (deleting one would send that week's digest again).
+    "digest_digestsent": {
+        "object": lambda world: (
+            DigestSent.objects.get_or_create(
+                member=world.people["member"],
+                week=date(2026, 11, 30),
+                defaults={"since": timezone.now()},
+            )[0].pk
+        ),
+        "add": 403,
+        "delete": 403,
+    },
     "library_usefulmark": {
         "object": lambda world: (
             UsefulMark.objects.get_or_create(

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "submit_once",
     "members",
     "communities",
+    "digest",
     "meetings",
     "talks",
     "library",
@@ -353,6 +354,11 @@ CELERY_BEAT_SCHEDULE = {
     "prune-form-submissions": {
         "task": "submit_once.tasks.prune_submissions",
         "schedule": crontab(hour=4, minute=30),
+    },
+    # The weekly digest of the members who chose it: Monday morning, Montréal time (see digest).
+    "send-weekly-digests": {
+        "task": "digest.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
     # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
     # next in line (see meetings.seats).

@@ -166,7 +166,7 @@ def test_following_a_link_applies_its_choice_and_offers_the_others(
     assert _choice(community_member, community) == EVERY
     text = page_text(response)
     assert community.name_fr in text
-    assert "Votre choix\u00a0: chaque nouvelle question et réponse." in text
+    assert "Vous recevrez un courriel pour chaque nouvelle question et réponse." in text
     offered = [link.choice for link in response.context["others"]]
     assert offered == [DIGEST, NOTHING]
     for link in response.context["others"]:
@@ -263,7 +263,9 @@ def test_a_link_signed_for_another_member_cannot_be_forged(
     client, community_member, community, lead
 ):
     """Swapping the member in the payload without the key breaks the signature."""
-    forged = signing.dumps({"u": lead.pk, "c": community.pk, "n": NOTHING}, salt="autre-sel")
+    forged = signing.Signer(salt="autre-sel").sign_object(
+        {"u": lead.pk, "c": community.pk, "n": NOTHING}
+    )
 
     response = client.get(reverse("communities:notification_link", args=[forged]))
 
