@@ -8,7 +8,10 @@ class QuestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from members.personal_data import register_personal_data
-        from questions import emails  # noqa: F401  (registers its e-mail kinds)
+        from questions import (
+            digest,  # noqa: F401  (registers its section of the weekly digest)
+            emails,  # noqa: F401  (registers its e-mail kinds)
+        )
         from questions.personal_data import PART
 
         # The member's data download and account closure include their questions and answers.

@@ -81,8 +81,8 @@ def load_demo() -> dict:
             )
             if not created:
                 continue
-            # Asked some days ago, the urgent one this morning: the list reads as a real one.
-            asked_at = now - timedelta(days=(index * 5) + (0 if planned["urgent"] else 2))
+            # Asked over the past days (within the week the digest covers), the urgent one today.
+            asked_at = now - timedelta(days=index * 3 + (0 if planned["urgent"] else 2))
             Question.objects.filter(pk=question.pk).update(created_at=asked_at)
             answerers = [m for m in members if m != author]
             for position, body in enumerate(planned["answers"]):

@@ -313,8 +313,9 @@ def test_closing_costs_the_same_queries_whatever_the_history(
     # 51: the outbox drops the member's pending messages, then forgets their address; leaving
     # each community and closing read the seats freed and the places on waiting lists (2 each);
     # the library detaches the member's resources and drops their marks (2); the digest
-    # forgets the weeks it was written (1).
-    with django_assert_max_num_queries(54):
+    # forgets the weeks it was written (1); the questions and answers lose their author, and
+    # the answers the member removed as a moderator the moderator's name (3).
+    with django_assert_max_num_queries(57):
         account_close(user=member)
 
 

@@ -270,8 +270,9 @@ def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_
     client.force_login(member)
     # The session and the user; the member's confirmed addresses, every address on the
     # account, the outbox; then each app's part (communities four, meetings nine: the
-    # reminders sent, then their meetings; the library three: resources, their tags, marks).
-    with django_assert_max_num_queries(21):
+    # reminders sent, then their meetings; the library three: resources, their tags, marks;
+    # the questions two: questions asked, answers written).
+    with django_assert_max_num_queries(23):
         client.get(EXPORT_URL)
 
 
