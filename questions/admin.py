@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from questions import services
 from questions.models import Answer, Question
 
 
@@ -29,6 +30,12 @@ class QuestionAdmin(admin.ModelAdmin):
     # Solving goes through the question's page (its author), which keeps the answers in step.
     readonly_fields = ["solved_at", "created_at", "updated_at"]
     inlines = [AnswerInline]
+
+    def delete_model(self, request, obj) -> None:
+        services.questions_delete([obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.questions_delete(list(queryset))
 
 
 @admin.register(Answer)

@@ -88,6 +88,16 @@ def member_answers(user) -> QuerySet[Answer]:
 # For a search index
 
 
+def visible_questions(user) -> QuerySet[Question]:
+    """The questions ``user`` may read: those of their communities; every one for staff;
+    none for a visitor."""
+    if not user.is_authenticated:
+        return Question.objects.none()
+    if user.is_staff:
+        return Question.objects.all()
+    return Question.objects.filter(community__memberships__member=user)
+
+
 def question_text(question: Question) -> str:
     return f"{question.title}\n{question.details}"
 

@@ -135,3 +135,18 @@ def question_unsolve(*, question: Question, member: User) -> Question:
     question.solved_at = None
     question.save(update_fields=["solved_at"])
     return question
+
+
+def questions_delete(questions) -> None:
+    """Staff delete questions from the admin: their threads go with them, and their
+    attachments leave the storage once the deletion commits (a rollback keeps them)."""
+    with transaction.atomic():
+        files = [
+            (question.attachment.storage, question.attachment.name)
+            for question in questions
+            if question.attachment
+        ]
+        for question in questions:
+            question.delete()
+        for storage, name in files:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

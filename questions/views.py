@@ -180,6 +180,11 @@ def answer_edit(request: HttpRequest, slug: str, pk: int, answer_pk: int) -> Htt
     answer = _answer(question, answer_pk)
     if not viewer.is_author_of(answer):
         raise PermissionDenied
+    if answer.is_removed:
+        messages.error(
+            request, _("This answer was removed by moderation: it can no longer be edited.")
+        )
+        return redirect(_url(question))
     if not viewer.can_edit_answer(answer):
         messages.error(request, services.EDIT_WINDOW_CLOSED)
         return redirect(_url(question))

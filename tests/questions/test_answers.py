@@ -116,7 +116,8 @@ def test_a_lead_or_staff_removes_an_answer_and_the_removal_is_recorded(
     assert "0 réponse" in page
     # Its author can no longer edit it, even within the window.
     time_machine.move_to(WRITTEN + timedelta(minutes=5), tick=False)
-    assert client.post(edit_url(reply), {"body": "Je corrige"}).status_code == 302
+    response = client.post(edit_url(reply), {"body": "Je corrige"}, follow=True)
+    assert "Cette réponse a été retirée par la modération" in response.content.decode()
     reply.refresh_from_db()
     assert reply.body == "Propos déplacés sur un collègue."
 

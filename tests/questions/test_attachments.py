@@ -80,3 +80,20 @@ def test_a_question_without_attachment_has_no_download(client, community, asker,
     client.force_login(asker)
     url = reverse("questions:attachment", args=[community.slug, question.pk])
     assert client.get(url).status_code == 404
+
+
+def test_staff_deleting_a_question_in_the_admin_deletes_its_file(
+    client, community, asker, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    question = ask(community, asker, attachment=pdf())
+    name = question.attachment.name
+    assert default_storage.exists(name)
+    client.force_login(StaffFactory())
+    url = reverse("admin:questions_question_delete", args=[question.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Question.objects.exists()
+    assert not default_storage.exists(name)

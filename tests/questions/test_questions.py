@@ -280,3 +280,23 @@ def test_a_former_member_is_shown_as_such(client, community, asker, peer, questi
     assert "Ancien membre" in page
     assert "Ma propre précision." in page
     assert "Ancien membre" in client.get(list_url(community)).content.decode()
+
+
+def test_the_questions_a_search_may_show_each_person(community, question, peer, outsider):
+    from django.contrib.auth.models import AnonymousUser
+
+    from questions import selectors
+    from tests.factories import MembershipFactory
+
+    answer(question, peer, "Un pont Bailey")
+    elsewhere = ask(MembershipFactory(member=outsider).community, outsider, title="Ailleurs")
+    assert list(selectors.visible_questions(peer)) == [question]
+    assert list(selectors.visible_questions(outsider)) == [elsewhere]
+    assert set(selectors.visible_questions(StaffFactory())) == {question, elsewhere}
+    assert not selectors.visible_questions(AnonymousUser()).exists()
+    assert selectors.question_text(question) == f"{question.title}\n{question.details}"
+    assert selectors.question_path(question) == detail_url(question)
+    assert selectors.question_community_id(question) == community.pk
+    reply = question.answers.get()
+    assert selectors.answer_text(reply) == "Un pont Bailey"
+    assert selectors.answer_path(reply) == f"{detail_url(question)}#answer-{reply.pk}"
