@@ -23,6 +23,7 @@ LAYERS = [
     "meetings",
     "talks",
     "library",
+    "questions",
 ]
 
 

@@ -115,3 +115,46 @@ def test_data_export_reads_the_outbox_by_its_indexed_lower_case_column():
     assert "UPPER(" not in sql and "LIKE" not in sql  # no case folding at query time
     assert "someone@example.org" in sql
     assert OutboxMessage._meta.get_field("to_email").db_index
+
+
+def _grow_questions(community, question, asker, count: int) -> None:
+    """Adds ``count`` questions (one in three urgent, none solved) each with two answers,
+    one of them removed by moderation, and ``count`` answers to ``question``."""
+    from questions.models import Answer, Question
+
+    for index in range(count):
+        peer = MembershipFactory(community=community).member
+        other = Question.objects.create(
+            community=community, author=peer, title=f"Q{index}", details=".", urgent=index % 3 == 0
+        )
+        Answer.objects.create(question=other, author=asker, body="Réponse")
+        Answer.objects.create(question=other, author=peer, body="Retirée", removed_by=asker)
+        Answer.objects.create(question=question, author=peer, body=f"Réponse {index}")
+
+
+@pytest.mark.parametrize("page", ["questions list", "question page", "question page of its author"])
+def test_questions_pages_cost_the_same_queries_with_more_data(client, world, page):
+    from django.utils import timezone
+
+    from questions.models import Question
+
+    community, lead = world["community"], world["lead"]
+    asker = MembershipFactory(community=community).member
+    question = Question.objects.create(
+        community=community, author=asker, title="Ponceau", details="Effondré"
+    )
+    client.force_login(asker if page == "question page of its author" else lead)
+    if page == "questions list":
+        url = reverse("questions:list", args=[community.slug])
+    else:
+        url = reverse("questions:detail", args=[community.slug, question.pk])
+
+    _grow_questions(community, question, asker, FEW)
+    question.answers.filter(pk=question.answers.first().pk).update(is_solution=True)
+    Question.objects.filter(pk=question.pk).update(solved_at=timezone.now())
+    _count(client, url)
+    few = _count(client, url)
+    _grow_questions(community, question, asker, MANY - FEW)
+    many = _count(client, url)
+
+    assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meetings",
     "talks",
     "library",
+    "questions",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,8 @@ MEETING_REMINDER_OFFSETS = [
 # member it is offered to, and how long before the meeting every offer ends at the latest.
 MEETING_SEAT_OFFER_HOURS = env.int("MEETING_SEAT_OFFER_HOURS", default=48)
 MEETING_SEAT_OFFER_CUTOFF_HOURS = env.int("MEETING_SEAT_OFFER_CUTOFF_HOURS", default=3)
+# How long an answer to a peer's question can be edited by its author after it is posted.
+QUESTIONS_ANSWER_EDIT_MINUTES = env.int("QUESTIONS_ANSWER_EDIT_MINUTES", default=15)
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {
