@@ -6,7 +6,6 @@ served by ``created_at``); a visitor's position is the rank of their pending req
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -86,13 +85,14 @@ def _communities() -> QuerySet[Community]:
     )
 
 
-def _attach_viewer_status(communities: list[Community], user) -> list[Community]:
-    """Sets on each community ``is_full``, ``viewer_status``, ``viewer_request`` and
-    ``viewer_position``: two queries for the whole list, whatever its length."""
+def viewer_statuses(items: list, user) -> list:
+    """Sets on each item (a community, or a cached card: anything with ``pk`` and ``is_full``)
+    ``viewer_status``, ``viewer_request``, ``viewer_position`` and ``viewer_role``: two
+    queries for the whole list, whatever its length, none for an anonymous visitor."""
     roles: dict[int, str] = {}
     requests: dict[int, JoinRequest] = {}
-    if user.is_authenticated and communities:
-        ids = [community.pk for community in communities]
+    if user.is_authenticated and items:
+        ids = [item.pk for item in items]
         roles = dict(
             Membership.objects.filter(member=user, community_id__in=ids).values_list(
                 "community_id", "role"
@@ -104,27 +104,45 @@ def _attach_viewer_status(communities: list[Community], user) -> list[Community]
                 member=user, community_id__in=ids, status=JoinRequestStatus.PENDING
             ).annotate(position=_position_on_waiting_list())
         }
+    for item in items:
+        item.viewer_request = requests.get(item.pk)
+        item.viewer_position = None
+        role = roles.get(item.pk)
+        # Whose role this is, so that permissions can read it without a query.
+        item.viewer_id = user.pk if user.is_authenticated else None
+        item.viewer_role = role
+        if role == Role.LEAD:
+            item.viewer_status = ViewerStatus.LEAD
+        elif role is not None:
+            item.viewer_status = ViewerStatus.MEMBER
+        elif item.viewer_request is not None and item.is_full:
+            item.viewer_status = ViewerStatus.WAITING
+            item.viewer_position = item.viewer_request.position
+        elif item.viewer_request is not None:
+            item.viewer_status = ViewerStatus.PENDING
+        else:
+            item.viewer_status = None
+    return items
+
+
+def _with_card_fields(communities: list[Community]) -> list[Community]:
     for community in communities:
         community.is_full = community.members_count >= community.capacity
         community.leads = [membership.member for membership in community.lead_memberships]
-        community.viewer_request = requests.get(community.pk)
-        community.viewer_position = None
-        role = roles.get(community.pk)
-        # Whose role this is, so that permissions can read it without a query.
-        community.viewer_id = user.pk if user.is_authenticated else None
-        community.viewer_role = role
-        if role == Role.LEAD:
-            community.viewer_status = ViewerStatus.LEAD
-        elif role is not None:
-            community.viewer_status = ViewerStatus.MEMBER
-        elif community.viewer_request is not None and community.is_full:
-            community.viewer_status = ViewerStatus.WAITING
-            community.viewer_position = community.viewer_request.position
-        elif community.viewer_request is not None:
-            community.viewer_status = ViewerStatus.PENDING
-        else:
-            community.viewer_status = None
     return communities
+
+
+def _attach_viewer_status(communities: list[Community], user) -> list[Community]:
+    """Sets on each community ``is_full``, ``leads`` and the visitor's status (see
+    ``viewer_statuses``)."""
+    return viewer_statuses(_with_card_fields(communities), user)
+
+
+def community_cards(*, offset: int, limit: int) -> list[Community]:
+    """The communities a page of cards shows, by name, as everyone sees them (no visitor's
+    status): two queries (the page, the leads)."""
+    page = _communities().order_by("name_fr", "pk")[offset : offset + limit]
+    return _with_card_fields(list(page))
 
 
 def community_list(*, user) -> list[Community]:
@@ -132,23 +150,13 @@ def community_list(*, user) -> list[Community]:
     return _attach_viewer_status(list(_communities()), user)
 
 
-def community_list_page(*, user, page_number, per_page: int) -> Page:
-    """One page of ``community_list``, by name: three queries (count, page, leads) and the
-    visitor's two, whatever the number of communities."""
-    page = Paginator(_communities().order_by("name_fr", "pk"), per_page).get_page(page_number)
-    page.object_list = _attach_viewer_status(list(page.object_list), user)
-    return page
-
-
 def front_door_communities() -> list[Community]:
     """The communities as the public home page shows them: leads, seats left, and for a full
     one how many wait. Two queries, whatever the number of communities."""
     pending = JoinRequest.objects.filter(community=OuterRef("pk"), status=JoinRequestStatus.PENDING)
-    communities = list(_communities().annotate(waiting_count=_count_subquery(pending, "community")))
-    for community in communities:
-        community.is_full = community.members_count >= community.capacity
-        community.leads = [membership.member for membership in community.lead_memberships]
-    return communities
+    return _with_card_fields(
+        list(_communities().annotate(waiting_count=_count_subquery(pending, "community")))
+    )
 
 
 def community_detail(*, slug: str, user) -> Community | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aimq_portal.redirects import safe_next
-from communities import permissions, selectors, services
+from communities import cards, permissions, selectors, services
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
 from communities.selectors import ViewerStatus
@@ -62,9 +62,9 @@ def _render_community(
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.community_list_page(
-        user=request.user, page_number=request.GET.get("page"), per_page=COMMUNITIES_PAGE_SIZE
-    )
+    # The cards are cached, the same for everyone; the visitor's status is read for them.
+    page = cards.cards_page(page_number=request.GET.get("page"), per_page=COMMUNITIES_PAGE_SIZE)
+    selectors.viewer_statuses(page.object_list, request.user)
     return render(
         request,
         "communities/community_list.html",
