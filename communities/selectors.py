@@ -6,6 +6,7 @@ served by ``created_at``); a visitor's position is the rank of their pending req
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -214,7 +215,8 @@ def _with_queue_info(join_requests: QuerySet[JoinRequest]) -> QuerySet[JoinReque
 
 def lead_inbox(*, user) -> QuerySet[JoinRequest]:
     """The pending requests a lead (or staff) decides, oldest first, with the requester, the
-    community, whether it is full and the request's place in the queue.
+    community and the request's place in the queue (``lead_inbox_page`` adds whether the
+    community is full).
 
     Every pending request of a community the visitor decides is in the queryset, so the place
     in the queue is a window function over it (one pass) rather than a COUNT per row."""
@@ -227,20 +229,32 @@ def lead_inbox(*, user) -> QuerySet[JoinRequest]:
     return (
         pending.select_related("member", "community")
         .annotate(
-            community_seats_taken=_seats_taken_of_request_community(),
             position=Window(
                 RowNumber(), partition_by=[F("community_id")], order_by=["created_at", "pk"]
             ),
         )
-        .annotate(
-            community_is_full=Case(
-                When(community_seats_taken__gte=F("community__capacity"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
         .order_by("created_at", "pk")
     )
+
+
+def lead_inbox_page(*, user, page_number, per_page: int) -> Page:
+    """A page of ``lead_inbox``, each request with ``community_is_full``. The seats taken are
+    counted for the page's communities only, in one query: as a correlated COUNT in the inbox's
+    query, PostgreSQL ran it for every pending request before sorting (9,000 at scale)."""
+    page = Paginator(lead_inbox(user=user), per_page).get_page(page_number)
+    join_requests = list(page.object_list)
+    taken = dict(
+        Membership.objects.filter(community_id__in={r.community_id for r in join_requests})
+        .order_by()
+        .values("community_id")
+        .annotate(total=Count("pk"))
+        .values_list("community_id", "total")
+    )
+    for join_request in join_requests:
+        seats_taken = taken.get(join_request.community_id, 0)
+        join_request.community_is_full = seats_taken >= join_request.community.capacity
+    page.object_list = join_requests
+    return page
 
 
 def join_request_detail(*, pk: int) -> JoinRequest | None:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -221,10 +220,10 @@ def _decision_prefix(join_request: JoinRequest) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     if not selectors.lead_inbox_badge(user=request.user).shown:
         raise PermissionDenied
-    page = Paginator(selectors.lead_inbox(user=request.user), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = selectors.lead_inbox_page(
+        user=request.user, page_number=request.GET.get("page"), per_page=INBOX_PAGE_SIZE
     )
-    join_requests = list(page.object_list)
+    join_requests = page.object_list
     for join_request in join_requests:
         join_request.decision_form = DecisionForm(prefix=_decision_prefix(join_request))
     return render(request, "communities/inbox.html", {"join_requests": join_requests, "page": page})
