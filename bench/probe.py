@@ -147,6 +147,11 @@ if __name__ == "__main__":
     _setup()
     command = sys.argv[1]
     if command == "pages":
+        from communities import cards
+
+        # The database was just built again behind the portal's back (bulk inserts send no
+        # signal): cards cached in Redis by an earlier run must not be served.
+        cards.invalidate()
         print(json.dumps({"pages": pages(), "cookies": sessions()}))
     elif command == "queries":
         print(json.dumps(queries()))
