@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # Session, user, the navbar's inbox badge, then the page's own fixed queries.
 LIST_QUERIES = 8  # 7, plus the count of the paginated list
 DETAIL_QUERIES = 12  # 11, plus one for its meetings (meetings_tags.community_meetings)
-INBOX_QUERIES = 7  # 5, plus the count of the paginated inbox and the seats of its communities
+INBOX_QUERIES = 8  # session, user, badge, then the page: count, ranks, rows, seats taken
 
 
 def _busy_communities(count: int, *, viewer) -> list[Community]:
