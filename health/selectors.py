@@ -107,7 +107,8 @@ class CommunityHealth:
 
     @property
     def flag_labels(self) -> list[str]:
-        return [Flag.LABELS[flag] for flag in self.flags]
+        """In the active language (``join`` in a template needs strings, not lazy ones)."""
+        return [str(Flag.LABELS[flag]) for flag in self.flags]
 
 
 def _count(queryset: QuerySet) -> Coalesce:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from aimq_portal.spreadsheets import spreadsheet_cell
 from communities.models import Community
@@ -26,6 +27,7 @@ def _pace_rule(period: selectors.Period) -> dict:
     }
 
 
+@require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_overview(request.user):
@@ -86,6 +88,7 @@ def _charts(figures: selectors.CommunityCharts) -> dict:
     }
 
 
+@require_GET
 @login_required
 def community(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community_or_403(request, slug)
@@ -160,6 +163,7 @@ def _key_figures(health: selectors.CommunityHealth) -> list:
     ]
 
 
+@require_GET
 @login_required
 def overview_csv(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_overview(request.user):
@@ -171,6 +175,7 @@ def overview_csv(request: HttpRequest) -> HttpResponse:
     return _csv_response(f"sante-communautes-{period.today.isoformat()}.csv", rows)
 
 
+@require_GET
 @login_required
 def community_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The key figures of the year, then the attendance per meeting and the activity per month

@@ -72,6 +72,12 @@ PAGES = {
     "staff inbox": ("staff", lambda w: reverse("communities:inbox")),
     "home": ("lead", lambda w: reverse("home")),
     "my notifications": ("lead", lambda w: reverse("communities:notifications")),
+    "health overview": ("staff", lambda w: reverse("health:overview")),
+    "health overview csv": ("staff", lambda w: reverse("health:overview_csv")),
+    "health community page": (
+        "lead",
+        lambda w: reverse("health:community", args=[w["community"].slug]),
+    ),
     "talks": ("lead", lambda w: reverse("talks:list")),
     "directory": ("lead", lambda w: reverse("directory:list")),
     "directory search": (

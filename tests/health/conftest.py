@@ -81,9 +81,9 @@ def frozen():
 def known_world(db, frozen):
     # The communities seeded by the migrations are not part of this world.
     Community.objects.all().delete()
-    alpha = CommunityFactory(name_fr="Alpha", slug="alpha", capacity=5)
-    beta = CommunityFactory(name_fr="Bêta", slug="beta", capacity=15)
-    gamma = CommunityFactory(name_fr="Gamma", slug="gamma", capacity=15)
+    alpha = CommunityFactory(name_fr="Alpha", name_en="Alpha", slug="alpha", capacity=5)
+    beta = CommunityFactory(name_fr="Bêta", name_en="Beta", slug="beta", capacity=15)
+    gamma = CommunityFactory(name_fr="Gamma", name_en="Gamma", slug="gamma", capacity=15)
     alpha_lead = LeadMembershipFactory(community=alpha).member
     MembershipFactory.create_batch(3, community=alpha)
     beta_lead = LeadMembershipFactory(community=beta).member
