@@ -18,11 +18,11 @@ HEALTH_NAMESPACE = uuid.UUID("0d7f5a52-8e0b-4a53-9a3c-5c0e2f1b7d44")
 
 # Days ago, format: every other month or so, the in-person day in the autumn.
 PAST_MEETINGS = [
-    (335, MeetingFormat.ONLINE),
-    (280, MeetingFormat.HYBRID),
-    (220, MeetingFormat.ONLINE),
-    (160, MeetingFormat.IN_PERSON),
-    (100, MeetingFormat.HYBRID),
+    (335, MeetingFormat.ONLINE, "Tour de table des projets"),
+    (280, MeetingFormat.HYBRID, "Partage des devis et gabarits"),
+    (220, MeetingFormat.ONLINE, "Retour sur les appels d'offres"),
+    (160, MeetingFormat.IN_PERSON, "Visite de chantier et échanges"),
+    (100, MeetingFormat.HYBRID, "Bilan des travaux et priorités"),
 ]
 # Days ago: older resources, so that the activity chart covers more than the past week.
 PAST_RESOURCES = [
@@ -60,7 +60,7 @@ def load_demo() -> dict:
         )
         members = [m.member for m in memberships]
         lead = next((m.member for m in memberships if m.role == Role.LEAD), None)
-        for number, (days_ago, format) in enumerate(PAST_MEETINGS, start=1):
+        for number, (days_ago, format, subject) in enumerate(PAST_MEETINGS, start=1):
             uid = uuid.uuid5(HEALTH_NAMESPACE, f"{community.slug}:{number}")
             meeting = Meeting.objects.filter(uid=uid).first()
             if meeting is None:
@@ -69,7 +69,8 @@ def load_demo() -> dict:
                     uid=uid,
                     community=community,
                     created_by=lead,
-                    title=f"Rencontre régulière no {number}",
+                    # Distinct across communities, and no season in the title.
+                    title=f"{subject} – {community.name_fr}",
                     agenda=typed_text("Tour de table et échanges entre municipalités."),
                     starts_at=starts_at,
                     ends_at=starts_at + timedelta(hours=3),
