@@ -33,7 +33,7 @@ def test_staff_get_the_flags_and_figures_once_a_month_in_their_language(known_wo
     assert "délai médian de décision\u00a0: 7 jours" in body
     in_english = by_address[english.email]
     assert "2 communities behind target" in in_english.subject
-    assert "- Gamma: No in-person meeting yet this year ; Fewer meetings held" in in_english.body
+    assert "- Gamma: No in-person meeting yet this year, Fewer meetings held" in in_english.body
     assert "Members: 4 of 5 seats; waiting list: 2" in in_english.body
     assert "median time to a first answer: 5 hours" in in_english.body
 
