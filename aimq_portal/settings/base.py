@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "talks",
     "library",
     "questions",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +380,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-weekly-digests": {
         "task": "digest.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # The staff's monthly health summary of the communities: the first of the month, Montréal
+    # morning (see health.services: written once per month).
+    "send-monthly-health-summary": {
+        "task": "health.tasks.send_monthly_health_summary",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
     },
     # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
     # next in line (see meetings.seats).
