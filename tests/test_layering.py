@@ -21,6 +21,7 @@ LAYERS = [
     "digest",
     "directory",
     "meetings",
+    "scheduling",
     "talks",
     "library",
     "questions",
