@@ -217,10 +217,16 @@ def poll_schedule(
 
 def _unanswered(poll_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
     """For each poll, the active members of its community who have not answered it, have not
-    been reminded, and did not choose to hear nothing from the community: two queries."""
-    polls = dict(
-        DatePoll.objects.filter(pk__in=poll_ids).values_list("pk", "community_id").order_by()
-    )
+    been reminded, did not propose it, and did not choose to hear nothing from the community:
+    four queries."""
+    polls, proposers = {}, set()
+    for poll_id, community_id, created_by_id in (
+        DatePoll.objects.filter(pk__in=poll_ids)
+        .values_list("pk", "community_id", "created_by_id")
+        .order_by()
+    ):
+        polls[poll_id] = community_id
+        proposers.add((poll_id, created_by_id))
     answered = set(
         PollAnswer.objects.filter(option__poll_id__in=poll_ids)
         .values_list("option__poll_id", "member_id")
@@ -243,7 +249,7 @@ def _unanswered(poll_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
         poll_id: [
             (member_id, email)
             for member_id, email in by_community.get(community_id, [])
-            if (poll_id, member_id) not in answered
+            if (poll_id, member_id) not in answered and (poll_id, member_id) not in proposers
         ]
         for poll_id, community_id in polls.items()
     }
