@@ -20,6 +20,10 @@ class DatePollAdmin(admin.ModelAdmin):
     readonly_fields = ["meeting", "created_at"]
     inlines = [PollOptionInline]
 
+    def has_add_permission(self, request) -> bool:
+        # Proposed from the portal, whose checks and e-mail to the members an admin form skips.
+        return False
+
 
 @admin.register(PollAnswer)
 class PollAnswerAdmin(admin.ModelAdmin):
@@ -28,6 +32,9 @@ class PollAnswerAdmin(admin.ModelAdmin):
     list_select_related = ["option__poll", "member"]
     raw_id_fields = ["option", "member"]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # the members' own answers, given on the poll's page
+
 
 @admin.register(PollReminder)
 class PollReminderAdmin(admin.ModelAdmin):
@@ -35,3 +42,12 @@ class PollReminderAdmin(admin.ModelAdmin):
     list_select_related = ["poll", "member"]
     raw_id_fields = ["poll", "member"]
     readonly_fields = ["poll", "member", "sent_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deleting one would remind the member again
