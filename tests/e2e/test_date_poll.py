@@ -62,6 +62,8 @@ def test_a_lead_proposes_dates_members_answer_and_the_best_is_scheduled(
     for member, choices in ((annie, ("Oui", "Si nécessaire", "Non")), (luc, ("Oui", "Oui", "Non"))):
         sign_in(member)
         page.goto(reverse("communities:detail", args=[community.slug]))
+        if member == annie:
+            assert_accessible_at_both_widths(page, "the community page with an open poll")
         page.get_by_role("link", name="Rencontre du printemps").click()
         groups = page.locator("form fieldset")
         for index, choice in enumerate(choices):
@@ -96,3 +98,8 @@ def test_a_lead_proposes_dates_members_answer_and_the_best_is_scheduled(
     invited = OutboxMessage.objects.filter(kind="meetings.notice")
     assert {annie.pk, luc.pk} <= set(invited.values_list("recipient_id", flat=True))
     screenshot("date-poll-meeting")
+
+    page.goto(reverse("scheduling:list", args=[community.slug]))
+    expect(page.get_by_text("Rencontre planifiée")).to_be_visible()
+    assert_accessible_at_both_widths(page, "the list of date polls")
+    screenshot("date-poll-list")
