@@ -18,6 +18,7 @@ urlpatterns = [
     path("profil/", include("members.urls")),
     # Before the communities' own pages: "<slug>/questions/" is never taken for one of them.
     path("communautes/<slug:slug>/questions/", include("questions.urls")),
+    path("communautes/<slug:slug>/sondages/", include("scheduling.urls")),
     path("communautes/", include("communities.urls")),
     path("repertoire/", include("directory.urls")),
     path("rencontres/", include("meetings.urls")),

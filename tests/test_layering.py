@@ -22,6 +22,7 @@ LAYERS = [
     "digest",
     "directory",
     "meetings",
+    "scheduling",
     "talks",
     "library",
     "questions",

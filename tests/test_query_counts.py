@@ -169,6 +169,72 @@ def test_questions_pages_cost_the_same_queries_with_more_data(client, world, pag
     assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"
 
 
+def _grow_polls(community, poll, count: int) -> None:
+    """Adds ``count`` open polls (two options each), ``count`` options to ``poll`` and
+    ``count`` members who answer every option of ``poll``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scheduling.models import DatePoll, PollAnswer, PollOption
+
+    soon = timezone.now() + timedelta(days=30)
+    for index in range(count):
+        other = DatePoll.objects.create(
+            community=community, title=f"Sondage {index}", closes_at=soon - timedelta(days=20)
+        )
+        for days in (1, 2):
+            PollOption.objects.create(
+                poll=other,
+                starts_at=soon + timedelta(days=days),
+                ends_at=soon + timedelta(days=days, hours=2),
+            )
+        PollOption.objects.create(
+            poll=poll,
+            starts_at=soon + timedelta(days=index, hours=3),
+            ends_at=soon + timedelta(days=index, hours=5),
+            format="online",
+        )
+    for _ in range(count):
+        member = MembershipFactory(community=community).member
+        PollAnswer.objects.bulk_create(
+            [
+                PollAnswer(option=option, member=member, choice="if_needed")
+                for option in poll.options.all()
+            ]
+        )
+
+
+@pytest.mark.parametrize(
+    "page", ["poll list", "poll page of the lead", "poll page of a member", "community page"]
+)
+def test_date_poll_pages_cost_the_same_queries_with_more_data(client, world, page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scheduling.models import DatePoll
+
+    community, lead = world["community"], world["lead"]
+    voter = MembershipFactory(community=community).member
+    poll = DatePoll.objects.create(
+        community=community, title="Prochaine", closes_at=timezone.now() + timedelta(days=5)
+    )
+    client.force_login(voter if page == "poll page of a member" else lead)
+    url = {
+        "poll list": reverse("scheduling:list", args=[community.slug]),
+        "community page": reverse("communities:detail", args=[community.slug]),
+    }.get(page, reverse("scheduling:detail", args=[community.slug, poll.pk]))
+
+    _grow_polls(community, poll, FEW)
+    _count(client, url)
+    few = _count(client, url)
+    _grow_polls(community, poll, MANY - FEW)
+    many = _count(client, url)
+
+    assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"
+
+
 def _grow_health(count: int) -> None:
     """Adds ``count`` communities, each with a lead, a decided and a pending request, a meeting
     held this year with attendance in person and online, a resource and an answered question."""

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "digest",
     "directory",
     "meetings",
+    "scheduling",
     "talks",
     "library",
     "questions",
@@ -371,6 +372,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # Date polls closing soon: the one reminder to members who have not answered (scheduling).
+    "send-date-poll-reminders": {
+        "task": "scheduling.tasks.send_poll_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     # Creating forms' one-time tokens, once the forms no longer accept them.
     "prune-form-submissions": {
         "task": "submit_once.tasks.prune_submissions",
@@ -403,6 +409,8 @@ MEETING_REMINDER_OFFSETS = [
 # member it is offered to, and how long before the meeting every offer ends at the latest.
 MEETING_SEAT_OFFER_HOURS = env.int("MEETING_SEAT_OFFER_HOURS", default=48)
 MEETING_SEAT_OFFER_CUTOFF_HOURS = env.int("MEETING_SEAT_OFFER_CUTOFF_HOURS", default=3)
+# How long before a date poll closes its members who have not answered are reminded (once).
+SCHEDULING_REMINDER_HOURS = env.int("SCHEDULING_REMINDER_HOURS", default=48)
 # How long an answer to a peer's question can be edited by its author after it is posted.
 QUESTIONS_ANSWER_EDIT_MINUTES = env.int("QUESTIONS_ANSWER_EDIT_MINUTES", default=15)
 CELERY_TASK_ALWAYS_EAGER = False
