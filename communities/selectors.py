@@ -27,10 +27,12 @@ from django.db.models.functions import Coalesce, RowNumber
 from communities import permissions
 from communities.models import (
     Community,
+    Interest,
     JoinRequest,
     JoinRequestStatus,
     Membership,
     NotificationChoice,
+    Phase,
     Role,
 )
 from members.models import User
@@ -86,18 +88,36 @@ def _communities() -> QuerySet[Community]:
         )
         .order_by("member__last_name", "member__first_name", "pk")
     )
+    interests = Interest.objects.filter(community=OuterRef("pk"))
     return (
         Community.objects.annotate(members_count=Count("memberships", distinct=True))
         .annotate(seats_left=F("capacity") - F("members_count"))
+        # Shown only to staff and the community's leads (permissions.can_see_interest_count).
+        .annotate(interest_count=_count_subquery(interests, "community"))
         .prefetch_related(Prefetch("memberships", queryset=leads, to_attr="lead_memberships"))
     )
 
 
 def _attach_viewer_status(communities: list[Community], user) -> list[Community]:
-    """Sets on each community ``is_full``, ``viewer_status``, ``viewer_request`` and
-    ``viewer_position``: two queries for the whole list, whatever its length."""
+    """Sets on each community ``is_full``, ``phase``, ``viewer_status``, ``viewer_request``,
+    ``viewer_position`` and ``viewer_interested``: two queries for the whole list, whatever
+    its length, and a third when one of them is in preparation or just opened."""
     roles: dict[int, str] = {}
     requests: dict[int, JoinRequest] = {}
+    interested: set[int] = set()
+    for community in communities:
+        community.phase_now = community.phase
+    announced = [
+        community.pk
+        for community in communities
+        if community.phase_now in (Phase.PREPARATION, Phase.HEAD_START)
+    ]
+    if user.is_authenticated and announced:
+        interested = set(
+            Interest.objects.filter(member=user, community_id__in=announced).values_list(
+                "community_id", flat=True
+            )
+        )
     if user.is_authenticated and communities:
         ids = [community.pk for community in communities]
         roles = dict(
@@ -115,11 +135,13 @@ def _attach_viewer_status(communities: list[Community], user) -> list[Community]
         community.is_full = community.members_count >= community.capacity
         community.leads = [membership.member for membership in community.lead_memberships]
         community.viewer_request = requests.get(community.pk)
+        community.viewer_interested = community.pk in interested
         community.viewer_position = None
         role = roles.get(community.pk)
         # Whose role this is, so that permissions can read it without a query.
         community.viewer_id = user.pk if user.is_authenticated else None
         community.viewer_role = role
+        community.interest_count_shown = permissions.can_see_interest_count(user, community)
         if role == Role.LEAD:
             community.viewer_status = ViewerStatus.LEAD
         elif role is not None:
@@ -155,6 +177,7 @@ def front_door_communities() -> list[Community]:
     for community in communities:
         community.is_full = community.members_count >= community.capacity
         community.leads = [membership.member for membership in community.lead_memberships]
+        community.phase_now = community.phase
     return communities
 
 
