@@ -459,3 +459,45 @@ def test_the_database_refuses_a_second_interest_written_at_once():
 
     assert _kinds(outcomes) == {"Interest": 1, "IntegrityError": 1}
     assert Interest.objects.filter(community=community, member=member).count() == 1
+
+
+# Query counts: the interest buttons cost one query for the whole list
+
+
+def _grow_preparing(count: int, member) -> None:
+    for index in range(count):
+        community = CommunityFactory(
+            status=CommunityStatus.PREPARATION if index % 2 else CommunityStatus.OPEN
+        )
+        LeadMembershipFactory(community=community)
+        if index % 2:
+            _interested(community, 2)
+            services.interest_add(community=community, member=member)
+
+
+@pytest.mark.parametrize("who", ["member", "staff", "anonymous"])
+@pytest.mark.parametrize("url", [LIST_URL, "/"])
+def test_the_list_and_front_door_cost_the_same_with_more_communities_in_preparation(
+    client, who, url
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = UserFactory()
+    if who == "member":
+        client.force_login(member)
+    elif who == "staff":
+        client.force_login(StaffFactory())
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    _grow_preparing(3, member)
+    count()
+    few = count()
+    _grow_preparing(17, member)
+    many = count()
+
+    assert few == many
