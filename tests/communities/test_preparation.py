@@ -130,7 +130,7 @@ def test_the_front_door_shows_the_badge_and_the_interest_button_instead_of_joini
     assert "Partager les pratiques de télémétrie et de SCADA." in text
     assert f"{reverse('account_login')}?next={_detail(preparing)}" in text
     # The open community still offers to join; the one in preparation does not.
-    assert text.count(">Demander à joindre<") <= 1
+    assert f"{_detail(community)}#participation-heading" in text
     assert f"{_detail(preparing)}#participation-heading" not in text
 
 
@@ -183,7 +183,7 @@ def test_an_open_community_takes_no_interest(member_client, member, community):
 
     assert not Interest.objects.exists()
     assert shown_messages(response) == [
-        "Cette communauté est ouverte\u00a0: demandez plutôt à la joindre."
+        "Cette communauté est ouverte\u00a0: demandez plutôt à vous y joindre."
     ]
 
 
@@ -324,7 +324,7 @@ def test_staff_open_it_from_its_page(run_tasks, staff_client, preparing):
 
     assert shown_messages(response) == [
         "Automatisation et numérique municipal est ouverte. Les membres intéressés en ont été "
-        "avisés par courriel et peuvent demander à la joindre en premier."
+        "avisés par courriel et peuvent demander à s'y joindre en premier."
     ]
     assert [message.to for message in mail.outbox] == [[interested.email]]
     preparing.refresh_from_db()
@@ -501,3 +501,15 @@ def test_the_list_and_front_door_cost_the_same_with_more_communities_in_preparat
     many = count()
 
     assert few == many
+
+
+def test_the_demo_has_a_community_in_preparation_with_interested_members():
+    from django.core.management import call_command
+
+    call_command("load_demo_data", stdout=None)
+    call_command("load_demo_data", stdout=None)  # safe to run again
+
+    community = Community.objects.get(slug="automatisation-numerique-municipal")
+    assert community.name_fr == "Automatisation et numérique municipal"
+    assert community.in_preparation
+    assert Interest.objects.filter(community=community).count() == 5
