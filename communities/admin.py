@@ -27,6 +27,7 @@ from aimq_portal.spreadsheets import spreadsheet_cell
 from communities import services
 from communities.models import (
     Community,
+    CommunityStatus,
     Decision,
     JoinRequest,
     JoinRequestStatus,
@@ -92,6 +93,15 @@ class CommunityAdminForm(forms.ModelForm):
             "summary_en",
             "mandate_en",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # Left out, a new community is open, as every community was before.
+            self.fields["status"].required = False
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or CommunityStatus.OPEN
 
     def clean(self):
         cleaned_data = super().clean()
