@@ -23,6 +23,7 @@ urlpatterns = [
     path("rencontres/", include("meetings.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),
+    path("sante/", include("health.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -33,6 +33,20 @@ class Phase:
 MAX_CAPACITY = 32767
 
 
+def phase_of(status: str, opened_at: datetime | None) -> tuple[str, datetime | None]:
+    """A community's phase now, and when it changes by itself (None: not with time)."""
+    if status == CommunityStatus.PREPARATION or opened_at is None:
+        return (Phase.PREPARATION if status == CommunityStatus.PREPARATION else Phase.OPEN), None
+    head_start_ends_at = opened_at + timedelta(hours=settings.COMMUNITIES_HEAD_START_HOURS)
+    new_ends_at = head_start_ends_at + timedelta(days=settings.COMMUNITIES_NEW_BADGE_DAYS)
+    now = timezone.now()
+    if now < head_start_ends_at:
+        return Phase.HEAD_START, head_start_ends_at
+    if now < new_ends_at:
+        return Phase.NEW, new_ends_at
+    return Phase.OPEN, None
+
+
 class Community(models.Model):
     """A community of practice. Names and mandates are kept in both languages."""
 
@@ -118,17 +132,7 @@ class Community(models.Model):
 
     @property
     def phase(self) -> str:
-        if self.in_preparation:
-            return Phase.PREPARATION
-        ends_at = self.head_start_ends_at
-        if ends_at is None:
-            return Phase.OPEN
-        now = timezone.now()
-        if now < ends_at:
-            return Phase.HEAD_START
-        if now < ends_at + timedelta(days=settings.COMMUNITIES_NEW_BADGE_DAYS):
-            return Phase.NEW
-        return Phase.OPEN
+        return phase_of(self.status, self.opened_at)[0]
 
 
 class Role(models.TextChoices):

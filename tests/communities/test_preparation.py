@@ -480,6 +480,7 @@ def _grow_preparing(count: int, member) -> None:
 def test_the_list_and_front_door_cost_the_same_with_more_communities_in_preparation(
     client, who, url
 ):
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -490,6 +491,8 @@ def test_the_list_and_front_door_cost_the_same_with_more_communities_in_preparat
         client.force_login(StaffFactory())
 
     def count() -> int:
+        # The cost of rendering the page, not of reading shared fragments back from the cache.
+        caches["fragments"].clear()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries)
@@ -513,3 +516,17 @@ def test_the_demo_has_a_community_in_preparation_with_interested_members():
     assert community.name_fr == "Automatisation et numérique municipal"
     assert community.in_preparation
     assert Interest.objects.filter(community=community).count() == 5
+
+
+def test_the_interest_button_is_each_visitors_own_beside_the_shared_card(client, preparing):
+    interested, other = UserFactory(), UserFactory()
+    services.interest_add(community=preparing, member=interested)
+
+    client.force_login(interested)
+    assert "Retirer mon intérêt" in page_text(client.get(LIST_URL))
+    client.force_login(other)
+    text = page_text(client.get(LIST_URL))  # the card itself comes from the cache
+
+    assert "Retirer mon intérêt" not in text
+    assert "Ça m'intéresse" in text
+    assert "En préparation" in text
