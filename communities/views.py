@@ -54,7 +54,6 @@ def _render_community(
         "join_form": join_form,
         "may_ask_to_join": may_ask_to_join,
         "is_member": community.viewer_status in (ViewerStatus.MEMBER, ViewerStatus.LEAD),
-        "can_see_interest_count": permissions.can_see_interest_count(user, community),
     }
     return render(request, "communities/community_detail.html", context)
 
