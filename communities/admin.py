@@ -27,6 +27,7 @@ from aimq_portal.spreadsheets import spreadsheet_cell
 from communities import services
 from communities.models import (
     Community,
+    CommunityStatus,
     Decision,
     JoinRequest,
     JoinRequestStatus,
@@ -82,6 +83,7 @@ class CommunityAdminForm(forms.ModelForm):
         model = Community
         fields = (
             "slug",
+            "status",
             "capacity",
             "accepting_requests",
             "name_fr",
@@ -91,6 +93,15 @@ class CommunityAdminForm(forms.ModelForm):
             "summary_en",
             "mandate_en",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # Left out, a new community is open, as every community was before.
+            self.fields["status"].required = False
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or CommunityStatus.OPEN
 
     def clean(self):
         cleaned_data = super().clean()
@@ -185,6 +196,8 @@ class CommunityAdmin(admin.ModelAdmin):
     form = CommunityAdminForm
     list_display = (
         "name_fr",
+        "status",
+        "interest_count",
         "capacity",
         "members_count",
         "seats_left",
@@ -192,12 +205,12 @@ class CommunityAdmin(admin.ModelAdmin):
         "accepting_requests",
         "members_export",
     )
-    list_filter = ("accepting_requests",)
+    list_filter = ("status", "accepting_requests")
     search_fields = ("name_fr", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_fr",)}
-    actions = ("export_members_csv",)
+    actions = ("export_members_csv", "open_selected")
     fieldsets = (
-        (None, {"fields": ("slug", "capacity", "accepting_requests")}),
+        (None, {"fields": ("slug", "status", "capacity", "accepting_requests")}),
         (_("French"), {"fields": ("name_fr", "summary_fr", "mandate_fr")}),
         (_("English"), {"fields": ("name_en", "summary_en", "mandate_en")}),
     )
@@ -210,6 +223,7 @@ class CommunityAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 members_count=Count("memberships", distinct=True),
+                interest_count=Count("interests", distinct=True),
                 waiting_count=Count(
                     "join_requests",
                     filter=Q(join_requests__status=JoinRequestStatus.PENDING),
@@ -218,6 +232,11 @@ class CommunityAdmin(admin.ModelAdmin):
             )
             .annotate(seats_left=F("capacity") - F("members_count"))
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Chosen when the community is created; it is opened by ``services.community_open``
+        # (the action, or the button on its page), which tells the interested members.
+        return ("status",) if obj is not None else ()
 
     def get_inlines(self, request, obj):
         # A new community has no seats to fill yet; save it, then add its members.
@@ -257,6 +276,10 @@ class CommunityAdmin(admin.ModelAdmin):
     def members_count(self, community):
         return community.members_count
 
+    @admin.display(description=_("interested"), ordering="interest_count")
+    def interest_count(self, community):
+        return community.interest_count
+
     @admin.display(description=_("seats left"), ordering="seats_left")
     def seats_left(self, community):
         return max(community.seats_left, 0)
@@ -285,6 +308,25 @@ class CommunityAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, community):
             raise PermissionDenied
         return _members_csv_response([community], f"{community.slug}-members.csv")
+
+    @admin.action(description=_("Open the selected communities (the interested members are told)"))
+    def open_selected(self, request, queryset):
+        opened = [
+            community.name
+            for community in queryset.order_by("pk")
+            if services.community_open(community=community, opened_by=request.user)
+        ]
+        if opened:
+            self.message_user(
+                request,
+                gettext("Opened: %(names)s. The interested members were told by e-mail.")
+                % {"names": ", ".join(opened)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, gettext("The selected communities were already open."), messages.INFO
+            )
 
     @admin.action(description=_("Export the members of the selected communities (CSV)"))
     def export_members_csv(self, request, queryset):

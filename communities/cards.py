@@ -23,11 +23,12 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communities import selectors
-from communities.models import Community, JoinRequest, Membership
+from communities.models import Community, JoinRequest, Membership, Phase, phase_of
 from members.models import User
 
 VERSION_KEY = "communities:cards:version"
@@ -62,13 +63,31 @@ def invalidate() -> None:
 
 @dataclass
 class Card:
-    """One community of the list: its shared HTML, and what the visitor's status needs."""
+    """One community of the list: its shared HTML, and what the visitor's status and the
+    "I am interested" button need."""
 
     pk: int
     is_full: bool
     html: SafeString
+    slug: str = ""
+    name: str = ""
+    phase_now: str = Phase.OPEN
     viewer_status: str | None = None
     viewer_position: int | None = None
+
+
+def _timeout(communities) -> dict:
+    """A card shows its community's phase ("Opening", "New community"), which changes with
+    time and no saved row: the fragment expires when the first of them changes."""
+    changes = [phase_of(c.status, c.opened_at)[1] for c in communities]
+    changes = [change for change in changes if change is not None]
+    if not changes:
+        return {}
+    seconds = (min(changes) - timezone.now()).total_seconds()
+    default = _fragments().default_timeout
+    if default is not None:
+        seconds = min(seconds, default)
+    return {"timeout": max(int(seconds), 1)}
 
 
 def _key(version: str, *parts) -> str:
@@ -93,13 +112,28 @@ def cards_page(*, page_number, per_page: int) -> Page:
         template = get_template("communities/includes/community_card.html")
         rows = selectors.community_cards(offset=(page.number - 1) * per_page, limit=per_page)
         entry = [
-            (community.pk, community.is_full, template.render({"community": community}))
+            (
+                community.pk,
+                community.is_full,
+                template.render({"community": community}),
+                community.slug,
+                community.name,
+                community.status,
+                community.opened_at,
+            )
             for community in rows
         ]
-        fragments.set(key, entry)
+        fragments.set(key, entry, **_timeout(rows))
     page.object_list = [
-        Card(pk=pk, is_full=is_full, html=mark_safe(html))  # noqa: S308 (rendered by us)
-        for pk, is_full, html in entry
+        Card(
+            pk=pk,
+            is_full=is_full,
+            html=mark_safe(html),  # noqa: S308 (rendered by us)
+            slug=slug,
+            name=name,
+            phase_now=phase_of(status, opened_at)[0],
+        )
+        for pk, is_full, html, slug, name, status, opened_at in entry
     ]
     return page
 
@@ -109,11 +143,11 @@ def front_door_html() -> SafeString:
     key = _key(current_version(), "front-door")
     html = _fragments().get(key)
     if html is None:
+        communities = selectors.front_door_communities()
         html = render_to_string(
-            "communities/includes/front_door.html",
-            {"communities": selectors.front_door_communities()},
+            "communities/includes/front_door.html", {"communities": communities}
         )
-        _fragments().set(key, html)
+        _fragments().set(key, html, **_timeout(communities))
     return mark_safe(html)  # noqa: S308 (rendered by us from escaped templates)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from communities import services
 from communities.models import (
     Community,
+    CommunityStatus,
     Decision,
     JoinRequest,
     JoinRequestStatus,
@@ -107,7 +108,42 @@ def _ask(community: Community, member: User, index: int) -> JoinRequest:
     )
 
 
+# A community in preparation, for the demo only (the association prepares one on automation):
+# its proposed mandate, and a few demo members who said they are interested.
+IN_PREPARATION = {
+    "slug": "automatisation-numerique-municipal",
+    "name_fr": "Automatisation et numérique municipal",
+    "name_en": "Municipal automation and digital tools",
+    "summary_fr": "Télémétrie, automates, SCADA et données des réseaux municipaux.",
+    "summary_en": "Telemetry, PLCs, SCADA and data from municipal networks.",
+    "mandate_fr": (
+        "Partager les pratiques d'automatisation des usines et des réseaux "
+        "(automates, SCADA, télémétrie), la cybersécurité des systèmes de contrôle et "
+        "l'usage des données d'exploitation pour planifier les interventions."
+    ),
+    "mandate_en": (
+        "Sharing practices in plant and network automation (PLCs, SCADA, "
+        "telemetry), the cybersecurity of control systems and the use of operating data to "
+        "plan interventions."
+    ),
+}
+INTERESTED = (3, 35, 36, 37, 38)
+
+
+def _load_in_preparation() -> None:
+    fields = dict(IN_PREPARATION)
+    community, _created = Community.objects.get_or_create(
+        slug=fields.pop("slug"), defaults={**fields, "status": CommunityStatus.PREPARATION}
+    )
+    if not community.in_preparation:
+        return  # opened while trying the demo: left as it is
+    for index in INTERESTED:
+        member = User.objects.get(email=demo_member_email(index))
+        services.interest_add(community=community, member=member)
+
+
 def load_demo() -> dict:
+    _load_in_preparation()
     now = timezone.now()
     staff = User.objects.filter(is_superuser=True).order_by("pk").first()
     for slug, plan in COMMUNITIES.items():
@@ -145,5 +181,8 @@ def load_demo() -> dict:
         "memberships": Membership.objects.count(),
         "pending join requests": JoinRequest.objects.filter(
             status=JoinRequestStatus.PENDING
+        ).count(),
+        "communities in preparation": Community.objects.filter(
+            status=CommunityStatus.PREPARATION
         ).count(),
     }

@@ -9,7 +9,14 @@ longer true by then (the request was decided meanwhile, a lead was named) is ski
 from django.db.models import Count
 from django.utils import timezone
 
-from communities.models import Community, Decision, JoinRequest, JoinRequestStatus, Role
+from communities.models import (
+    Community,
+    Decision,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    Role,
+)
 from members.models import User
 from notifications.models import MessageStatus, OutboxMessage
 from notifications.recipients import Recipient, recipient_of, staff_recipients
@@ -23,6 +30,7 @@ REMOVED = "communities.member_removed"
 SEAT_FREED = "communities.seat_freed"
 WITHOUT_LEAD = "communities.community_without_lead"
 ESCALATION = "communities.join_request_escalation"
+OPENED = "communities.community_opened"
 
 
 def _lead_recipients(community_id: int) -> list[Recipient]:
@@ -109,6 +117,20 @@ def notify_join_request_escalation(join_request: JoinRequest, audience: str) -> 
         key=f"join-request:{join_request.pk}:escalation:{audience}",
         recipients=recipients,
         params={"join_request": join_request.pk, "to_staff": to_staff},
+    )
+
+
+def notify_community_opened(community: Community) -> None:
+    """Everyone interested hears that the community opened and that they may ask first. The
+    key names the community; the outbox adds the member: one message each, ever."""
+    interested = User.objects.filter(
+        community_interests__community=community, is_active=True
+    ).order_by("pk")
+    outbox_enqueue(
+        kind=OPENED,
+        key=f"community:{community.pk}:opened",
+        recipients=list(interested.only("pk", "email")),
+        params={"community": community.pk},
     )
 
 
@@ -251,5 +273,24 @@ def build_join_request_escalation(message: OutboxMessage):
             "to_staff": message.params.get("to_staff", False),
             "age_days": (timezone.now() - join_request.created_at).days,
             "decide_url": absolute_url("communities:request_detail", join_request.pk),
+        },
+    )
+
+
+@message_kind(OPENED)
+def build_community_opened(message: OutboxMessage):
+    community = Community.objects.filter(pk=message.params["community"]).first()
+    if community is None or community.in_preparation:
+        return Skip("the community is gone or back in preparation")
+    if Membership.objects.filter(community=community, member_id=message.recipient_id).exists():
+        return Skip("the member already has a seat")
+    return render_for(
+        message,
+        template=TEMPLATES + "community_opened",
+        context={
+            "community": community,
+            "head_start_ends_at": community.head_start_ends_at,
+            "community_url": absolute_url("communities:detail", community.slug)
+            + "#participation-heading",
         },
     )

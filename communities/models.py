@@ -1,15 +1,50 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from aimq_portal.validators import validate_single_line
 
 DEFAULT_CAPACITY = 15
+
+
+class CommunityStatus(models.TextChoices):
+    """A community in preparation is announced (its proposed mandate, who is interested) but
+    takes no join request; staff open it with ``services.community_open``."""
+
+    PREPARATION = "preparation", _("In preparation")
+    OPEN = "open", _("Open")
+
+
+class Phase:
+    """Where a community stands for the pages, from its status and ``opened_at``."""
+
+    PREPARATION = "preparation"  # announced: members say they are interested
+    HEAD_START = "head_start"  # opened: only the interested members may ask to join yet
+    NEW = "new"  # open to everyone, recently: "Nouvelle communauté"
+    OPEN = "open"
+
+
 # The column is a smallint: PostgreSQL refuses more (SQLite would store it).
 MAX_CAPACITY = 32767
+
+
+def phase_of(status: str, opened_at: datetime | None) -> tuple[str, datetime | None]:
+    """A community's phase now, and when it changes by itself (None: not with time)."""
+    if status == CommunityStatus.PREPARATION or opened_at is None:
+        return (Phase.PREPARATION if status == CommunityStatus.PREPARATION else Phase.OPEN), None
+    head_start_ends_at = opened_at + timedelta(hours=settings.COMMUNITIES_HEAD_START_HOURS)
+    new_ends_at = head_start_ends_at + timedelta(days=settings.COMMUNITIES_NEW_BADGE_DAYS)
+    now = timezone.now()
+    if now < head_start_ends_at:
+        return Phase.HEAD_START, head_start_ends_at
+    if now < new_ends_at:
+        return Phase.NEW, new_ends_at
+    return Phase.OPEN, None
 
 
 class Community(models.Model):
@@ -41,6 +76,17 @@ class Community(models.Model):
         default=True,
         help_text=_("Untick to stop taking new join requests."),
     )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CommunityStatus.choices,
+        default=CommunityStatus.OPEN,
+        help_text=_(
+            "In preparation: shown with its proposed mandate, members say they are interested, "
+            "no join request yet. Open it with the action “Open the selected communities”."
+        ),
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -72,6 +118,21 @@ class Community(models.Model):
     @property
     def mandate(self) -> str:
         return self._localised("mandate")
+
+    @property
+    def in_preparation(self) -> bool:
+        return self.status == CommunityStatus.PREPARATION
+
+    @property
+    def head_start_ends_at(self) -> datetime | None:
+        """Until then, only the members who said they were interested may ask to join."""
+        if self.opened_at is None:
+            return None
+        return self.opened_at + timedelta(hours=settings.COMMUNITIES_HEAD_START_HOURS)
+
+    @property
+    def phase(self) -> str:
+        return phase_of(self.status, self.opened_at)[0]
 
 
 class Role(models.TextChoices):
@@ -205,6 +266,7 @@ class DecisionAction(models.TextChoices):
     LEFT = "left", _("Left the community")
     REMOVED = "removed", _("Removed from the community")
     CAPACITY_CHANGED = "capacity", _("Capacity changed")
+    OPENED = "opened", _("Community opened")
 
 
 class Decision(models.Model):
@@ -248,3 +310,31 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.community}"
+
+
+class Interest(models.Model):
+    """A member says they are interested in a community in preparation: they hear of its
+    opening first, and may ask to join before anyone else (see ``Phase.HEAD_START``)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="interests", verbose_name=_("community")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_interests",
+        verbose_name=_("member"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "member"], name="one_interest_per_member_and_community"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ♡ {self.community}"

@@ -1,6 +1,6 @@
 """Who may do what in a community: plain functions for views, templates and tests alike."""
 
-from communities.models import Community, Membership, Role
+from communities.models import Community, Membership, Phase, Role
 
 
 def is_member(user, community: Community) -> bool:
@@ -29,6 +29,23 @@ def can_manage_members(user, community: Community) -> bool:
 def can_see_members(user, community: Community) -> bool:
     """Fellow members' names, organisations and regions are for the community and staff."""
     return user.is_authenticated and (user.is_staff or is_member(user, community))
+
+
+def can_see_interest_count(user, community: Community) -> bool:
+    """How many members are interested in a community in preparation is for staff and its
+    future leads (the leads staff named on it), who prepare its opening."""
+    return can_decide_requests(user, community)
+
+
+def may_ask_to_join(user, community: Community) -> bool:
+    """Whether the join form is offered: to a signed-in member with no seat nor pending request,
+    when the community takes requests and, just after it opened, if they were interested.
+    ``community`` comes from ``communities.selectors`` for this user (no query)."""
+    if not user.is_authenticated or community.viewer_status is not None:
+        return False
+    if not community.accepting_requests or community.phase_now == Phase.PREPARATION:
+        return False
+    return community.phase_now != Phase.HEAD_START or community.viewer_interested
 
 
 def leads_anything(user) -> bool:

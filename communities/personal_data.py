@@ -7,16 +7,16 @@ from typing import Any
 from django.db.models import Q
 
 from communities import emails, services
-from communities.models import Decision, JoinRequest, JoinRequestStatus, Membership
+from communities.models import Decision, Interest, JoinRequest, JoinRequestStatus, Membership
 from members.models import User
 from members.personal_data import DataSubject, PersonalDataPart, coded
 from notifications.services import messages_forget_subjects
 
-SECTIONS = ("memberships", "join_requests", "community_history", "decisions_made")
+SECTIONS = ("memberships", "join_requests", "community_history", "decisions_made", "interests")
 
 
 def export(subject: DataSubject) -> dict[str, Any]:
-    """Four queries."""
+    """Five queries."""
     user = subject.user
     memberships = (
         Membership.objects.filter(member=user)
@@ -70,6 +70,13 @@ def export(subject: DataSubject) -> dict[str, Any]:
             }
             for decision in made.order_by("created_at", "pk")
         ],
+        # The communities in preparation they said they were interested in.
+        "interests": [
+            {"community": interest.community.name, "since": interest.created_at}
+            for interest in Interest.objects.filter(member=user)
+            .select_related("community")
+            .order_by("created_at", "pk")
+        ],
     }
 
 
@@ -87,6 +94,7 @@ def erase(subject: DataSubject) -> None:
     ):
         services.membership_leave(community=membership.community, member=user)
 
+    Interest.objects.filter(member=user).delete()
     JoinRequest.objects.filter(member=user).exclude(motivation="").update(motivation="")
     _redact_leads_messages(subject)
     # The leads were told "<name> asks to join": those subjects name the member.

@@ -27,10 +27,12 @@ from django.db.models.functions import Coalesce, RowNumber
 from communities import permissions
 from communities.models import (
     Community,
+    Interest,
     JoinRequest,
     JoinRequestStatus,
     Membership,
     NotificationChoice,
+    Phase,
     Role,
 )
 from members.models import User
@@ -94,9 +96,12 @@ def _communities() -> QuerySet[Community]:
 
 
 def viewer_statuses(items: list, user) -> list:
-    """Sets on each item (a community, or a cached card: anything with ``pk`` and ``is_full``)
-    ``viewer_status``, ``viewer_request``, ``viewer_position`` and ``viewer_role``: two
-    queries for the whole list, whatever its length, none for an anonymous visitor."""
+    """Sets on each item (a community, or a cached card: anything with ``pk``, ``is_full``
+    and ``phase_now``) ``viewer_status``, ``viewer_request``, ``viewer_position``,
+    ``viewer_role`` and, for a community in preparation or just opened, ``viewer_interested``
+    and (for staff and its leads only) ``interest_count``: two queries for the whole list,
+    whatever its length, and up to two more when some are in preparation; none for an
+    anonymous visitor."""
     roles: dict[int, str] = {}
     requests: dict[int, JoinRequest] = {}
     if user.is_authenticated and items:
@@ -130,13 +135,45 @@ def viewer_statuses(items: list, user) -> list:
             item.viewer_status = ViewerStatus.PENDING
         else:
             item.viewer_status = None
+    _viewer_interests(items, user)
     return items
+
+
+def _viewer_interests(items: list, user) -> None:
+    """Whether the visitor said they were interested in each community in preparation (or just
+    opened), and how many did, for those who may see it (staff and the future leads): the
+    count changes with every click, so it is read here, never kept in a cached card."""
+    announced = [item for item in items if item.phase_now in (Phase.PREPARATION, Phase.HEAD_START)]
+    interested: set[int] = set()
+    counts: dict[int, int] = {}
+    if user.is_authenticated and announced:
+        interested = set(
+            Interest.objects.filter(
+                member=user, community_id__in=[item.pk for item in announced]
+            ).values_list("community_id", flat=True)
+        )
+        shown = [item.pk for item in announced if permissions.can_see_interest_count(user, item)]
+        if shown:
+            counts = dict(
+                Interest.objects.filter(community_id__in=shown)
+                .order_by()
+                .values("community_id")
+                .annotate(total=Count("pk"))
+                .values_list("community_id", "total")
+            )
+    for item in items:
+        item.viewer_interested = item.pk in interested
+        item.interest_count_shown = user.is_authenticated and (
+            item.phase_now == Phase.PREPARATION and permissions.can_see_interest_count(user, item)
+        )
+        item.interest_count = counts.get(item.pk, 0)
 
 
 def _with_card_fields(communities: list[Community]) -> list[Community]:
     for community in communities:
         community.is_full = community.members_count >= community.capacity
         community.leads = [membership.member for membership in community.lead_memberships]
+        community.phase_now = community.phase
     return communities
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities import emails, permissions
@@ -18,12 +18,15 @@ from communities.models import (
     MAX_CAPACITY,
     MOTIVATION_MAX_LENGTH,
     Community,
+    CommunityStatus,
     Decision,
     DecisionAction,
+    Interest,
     JoinRequest,
     JoinRequestStatus,
     Membership,
     NotificationChoice,
+    Phase,
     Role,
 )
 from communities.signals import membership_ended
@@ -67,6 +70,33 @@ def _record(
     )
 
 
+def _check_open_to(community: Community, member: User) -> None:
+    """A community in preparation takes no request; one just opened takes only those of the
+    members who said they were interested, until its head start ends."""
+    phase = community.phase
+    if phase == Phase.PREPARATION:
+        raise ValidationError(
+            _(
+                "This community is still in preparation: it does not take join requests yet. "
+                "Say you are interested and you will be told by e-mail when it opens."
+            ),
+            code="in_preparation",
+        )
+    if (
+        phase == Phase.HEAD_START
+        and not Interest.objects.filter(community=community, member=member).exists()
+    ):
+        ends_at = timezone.localtime(community.head_start_ends_at)
+        raise ValidationError(
+            _(
+                "Until %(date)s, only the members who said they were interested may ask to "
+                "join this new community. Come back then."
+            ),
+            code="head_start",
+            params={"date": formats.date_format(ends_at, "DATETIME_FORMAT")},
+        )
+
+
 def join_request_create(*, community: Community, member: User, motivation: str) -> JoinRequest:
     """Asks to join. A full community still takes the request: it waits on the waiting list."""
     motivation = (motivation or "").strip()
@@ -80,6 +110,7 @@ def join_request_create(*, community: Community, member: User, motivation: str) 
         )
     with transaction.atomic():
         community = _lock_community(community.pk)
+        _check_open_to(community, member)
         if not community.accepting_requests:
             raise ValidationError(
                 _("This community is not taking join requests at the moment."), code="closed"
@@ -433,3 +464,55 @@ def notification_choices_digest_off(*, member: User) -> int:
     return Membership.objects.filter(member=member, notifications=NotificationChoice.DIGEST).update(
         notifications=NotificationChoice.NOTHING
     )
+
+
+def interest_add(*, community: Community, member: User) -> tuple[Interest, bool]:
+    """The member says they are interested in a community in preparation. Idempotent: a second
+    click (or two at once: the unique constraint) keeps one interest. Returns it and whether it
+    is new. The community's row is locked so that an interest cannot slip in while staff open
+    it (it would miss the e-mail)."""
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not community.in_preparation:
+            raise ValidationError(
+                _("This community is open: ask to join it instead."), code="not_in_preparation"
+            )
+        if Membership.objects.filter(community=community, member=member).exists():
+            raise ValidationError(_("You are already a member of this community."), code="member")
+        try:
+            with transaction.atomic():
+                return Interest.objects.create(community=community, member=member), True
+        except IntegrityError:
+            return Interest.objects.get(community=community, member=member), False
+
+
+def interest_withdraw(*, community: Community, member: User) -> bool:
+    """The member takes their interest back. Returns whether there was one."""
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not community.in_preparation:
+            raise ValidationError(
+                _("This community is open now: your interest can no longer be withdrawn."),
+                code="not_in_preparation",
+            )
+        deleted, _by_model = Interest.objects.filter(community=community, member=member).delete()
+    return bool(deleted)
+
+
+def community_open(*, community: Community, opened_by: User) -> bool:
+    """Staff open a community in preparation: every interested member gets one e-mail (in this
+    transaction; keyed per community and member, so opening twice sends nothing more) and may
+    ask to join before anyone else for ``COMMUNITIES_HEAD_START_HOURS``. Returns whether the
+    community was opened now (False when it already was)."""
+    with transaction.atomic():
+        community = _lock_community(community.pk)
+        if not opened_by.is_staff:
+            raise PermissionDenied
+        if not community.in_preparation:
+            return False
+        community.status = CommunityStatus.OPEN
+        community.opened_at = timezone.now()
+        community.save(update_fields=["status", "opened_at"])
+        _record(community=community, action=DecisionAction.OPENED, actor=opened_by)
+        emails.notify_community_opened(community)
+    return True

@@ -20,6 +20,8 @@ urlpatterns = [
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/rejoindre/", views.join, name="join"),
     path("<slug:slug>/quitter/", views.leave, name="leave"),
+    path("<slug:slug>/interet/", views.interest, name="interest"),
+    path("<slug:slug>/ouvrir/", views.community_open, name="open"),
     path(
         "<slug:slug>/membres/<int:membership_id>/retirer/",
         views.member_remove,

@@ -40,9 +40,7 @@ def _render_community(
     user = request.user
     can_see_members = permissions.can_see_members(user, community)
     can_manage = permissions.can_manage_members(user, community)
-    may_ask_to_join = (
-        user.is_authenticated and community.viewer_status is None and community.accepting_requests
-    )
+    may_ask_to_join = permissions.may_ask_to_join(user, community)
     if join_form is None and may_ask_to_join:
         join_form = JoinRequestForm()
     context = {
@@ -114,6 +112,59 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             return redirect(detail_url)
     return _render_community(request, _community_or_404(slug, request.user), join_form=form)
+
+
+@require_POST
+def interest(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "I am interested" (or, with ``withdraw``, no longer) in a community in preparation."""
+    community = get_object_or_404(Community, slug=slug)
+    detail_url = reverse("communities:detail", args=[community.slug])
+    if not request.user.is_authenticated:
+        # Back to the community page after logging in: the button is there.
+        return redirect_to_login(detail_url)
+    names = {"community": community.name}
+    try:
+        if request.POST.get("withdraw"):
+            if services.interest_withdraw(community=community, member=request.user):
+                messages.success(
+                    request, _("You are no longer interested in %(community)s.") % names
+                )
+            else:
+                messages.info(request, _("You had not said you were interested."))
+        else:
+            services.interest_add(community=community, member=request.user)
+            messages.success(
+                request,
+                _(
+                    "Noted: you are interested in %(community)s. You will be told by e-mail "
+                    "when it opens, and may ask to join before anyone else."
+                )
+                % names,
+            )
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    return redirect(safe_next(request, detail_url))
+
+
+@require_POST
+@login_required
+def community_open(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff open a community in preparation (the admin's action does the same)."""
+    community = get_object_or_404(Community, slug=slug)
+    if not request.user.is_staff:
+        raise PermissionDenied
+    if services.community_open(community=community, opened_by=request.user):
+        messages.success(
+            request,
+            _(
+                "%(community)s is open. The interested members were told by e-mail and may ask "
+                "to join first."
+            )
+            % {"community": community.name},
+        )
+    else:
+        messages.info(request, _("%(community)s was already open.") % {"community": community.name})
+    return redirect("communities:detail", community.slug)
 
 
 def _request_visible_to(user, pk: int) -> JoinRequest:

@@ -26,7 +26,7 @@ from django.utils.html import strip_tags
 
 from communities import notification_links
 from communities import services as community_services
-from communities.models import Community, Decision, JoinRequest, Membership
+from communities.models import Community, Decision, Interest, JoinRequest, Membership
 from digest.models import DigestSent
 from library import services as library_services
 from library.models import Resource, Tag, UsefulMark
@@ -848,6 +848,39 @@ def _a_memberships(world: World, user) -> list:
     return sorted(Membership.objects.filter(community=world.a).values_list("member_id", "role"))
 
 
+def _preparing(world: World) -> Community:
+    """A community in preparation (made in the cell's own transaction, rolled back after)."""
+    community, _created = Community.objects.get_or_create(
+        slug="gamma-automatisation",
+        defaults={
+            "name_fr": "Gamma automatisation",
+            "name_en": "Gamma automation",
+            "summary_fr": "Automates.",
+            "summary_en": "PLCs.",
+            "mandate_fr": "Mandat proposé Gamma.",
+            "mandate_en": "Gamma proposed mandate.",
+            "status": "preparation",
+        },
+    )
+    return community
+
+
+def _preparing_slug(world: World) -> dict:
+    return {"slug": _preparing(world).slug}
+
+
+def _preparing_detail(world: World) -> str:
+    return f"/communautes/{_preparing(world).slug}/"
+
+
+def _interests(world: World, user) -> list:
+    return sorted(Interest.objects.values_list("community_id", "member_id"))
+
+
+def _preparing_status(world: World, user) -> str:
+    return Community.objects.get(pk=_preparing(world).pk).status
+
+
 def _a_requests(world: World, user) -> list:
     return sorted(JoinRequest.objects.filter(community=world.a).values_list("member_id", "status"))
 
@@ -1098,6 +1131,65 @@ PORTAL: list[Entry] = [
         a_page=True,
     ),
     Entry("communities:join", "GET", everyone(405), kwargs=_slug, state=_a_requests),
+    # A community in preparation: everyone sees it; any signed-in member may say they are
+    # interested (visitors log in first and come back); only staff open it.
+    Entry("communities:detail", "GET", everyone(200), kwargs=_preparing_slug, label="preparation"),
+    Entry(
+        "communities:join",
+        "POST",
+        signed_in(200, anonymous=Login(next=_preparing_detail)),  # refused: in preparation
+        kwargs=_preparing_slug,
+        data=lambda world: {"motivation": "Je veux participer."},
+        state=_a_requests,
+        label="preparation",
+    ),
+    Entry(
+        "communities:interest",
+        "POST",
+        signed_in(Redirect(_preparing_detail), anonymous=Login(next=_preparing_detail)),
+        kwargs=_preparing_slug,
+        state=_interests,
+        label="preparation",
+    ),
+    Entry(
+        # An open community takes no interest: back to its page with a message.
+        "communities:interest",
+        "POST",
+        signed_in(Redirect(_detail), anonymous=Login(next=_detail)),
+        kwargs=_slug,
+        a_page=True,
+    ),
+    Entry("communities:interest", "GET", everyone(405), kwargs=_preparing_slug),
+    Entry(
+        "communities:open",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=403,
+            lead_of_other=403,
+            lead=403,
+            staff=Redirect(_preparing_detail),
+        ),
+        kwargs=_preparing_slug,
+        state=_preparing_status,
+        label="preparation",
+    ),
+    Entry(
+        # Already open: staff are told so, nothing changes.
+        "communities:open",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=403,
+            lead_of_other=403,
+            lead=403,
+            staff=Redirect(_detail),
+        ),
+        kwargs=_slug,
+    ),
+    Entry("communities:open", "GET", everyone(405), kwargs=_preparing_slug),
     Entry(
         "communities:leave",
         "GET",

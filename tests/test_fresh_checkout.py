@@ -41,4 +41,5 @@ def test_migrate_and_demo_data_work_without_a_var_folder(tmp_path):
     assert "Demo data ready" in loaded.stdout
     with sqlite3.connect(var_dir / "db.sqlite3") as database:
         (communities,) = database.execute("select count(*) from communities_community").fetchone()
-    assert communities == 3
+    # The association's three (migration 0002) and the demo's one in preparation.
+    assert communities == 4

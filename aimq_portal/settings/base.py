@@ -413,6 +413,10 @@ MEETING_SEAT_OFFER_CUTOFF_HOURS = env.int("MEETING_SEAT_OFFER_CUTOFF_HOURS", def
 SCHEDULING_REMINDER_HOURS = env.int("SCHEDULING_REMINDER_HOURS", default=48)
 # How long an answer to a peer's question can be edited by its author after it is posted.
 QUESTIONS_ANSWER_EDIT_MINUTES = env.int("QUESTIONS_ANSWER_EDIT_MINUTES", default=15)
+# A community that leaves preparation: for this long only the members who said they were
+# interested may ask to join; then it shows as "new" to everyone for COMMUNITIES_NEW_BADGE_DAYS.
+COMMUNITIES_HEAD_START_HOURS = env.int("COMMUNITIES_HEAD_START_HOURS", default=48)
+COMMUNITIES_NEW_BADGE_DAYS = env.int("COMMUNITIES_NEW_BADGE_DAYS", default=30)
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {

@@ -271,11 +271,11 @@ def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_
     assert queries_for(member) == queries_for(quiet)
     client.force_login(member)
     # The session and the user; the member's confirmed addresses, every address on the
-    # account, the outbox; then each app's part (communities four, meetings nine: the
+    # account, the outbox; then each app's part (communities five, meetings nine: the
     # reminders sent, then their meetings; the library three: resources, their tags, marks;
     # the digest one: the weeks it was written; the areas of expertise one; the questions two:
     # questions asked, answers written; the date polls two: answers, polls proposed).
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         client.get(EXPORT_URL)
 
 
