@@ -1,10 +1,10 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
 then members (the user app), then communities, then digest (the weekly digest, whose
 sections the apps above register), then directory (the members' directory, which reads
-memberships), then meetings, then talks (the public
-recordings). A lower app never imports a higher one, not even lazily inside a function; a
-higher app contributes to a lower one by registering with it (signals, the personal data
-registry of members.personal_data)."""
+memberships), then meetings, then attestations (continuing education, from meetings'
+attendance), then talks (the public recordings). A lower app never imports a higher one, not
+even lazily inside a function; a higher app contributes to a lower one by registering with it
+(signals, the personal data registry of members.personal_data)."""
 
 import ast
 from pathlib import Path
@@ -21,6 +21,7 @@ LAYERS = [
     "digest",
     "directory",
     "meetings",
+    "attestations",
     "talks",
     "library",
     "questions",
