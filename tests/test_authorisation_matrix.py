@@ -7,6 +7,7 @@ of each format, a follow-up with a document, calendar feeds) is built once for t
 test runs in its own savepoint inside it, so what a test changes is undone after it."""
 
 import html
+import io
 import json
 import re
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from communities import services as community_services
 from communities import tasks as community_tasks
@@ -171,6 +173,9 @@ def _text(response) -> str:
     content_type = response.get("Content-Type", "")
     if content_type.startswith("application/json"):
         return json.dumps(json.loads(text), ensure_ascii=False)
+    if content_type.startswith("application/pdf"):
+        reader = PdfReader(io.BytesIO(body))
+        return "\n".join(page.extract_text() for page in reader.pages)
     if content_type.startswith("text/calendar"):
         text = text.replace("\r\n ", "").replace("\r\n\t", "")
         for escaped, plain in (("\\,", ","), ("\\;", ";"), ("\\n", "\n"), ("\\N", "\n")):
