@@ -26,5 +26,7 @@ def period_words(period: Period) -> str:
 
 
 def hours_words(hours: Decimal) -> str:
-    """3,5 and 4 (not 4,00), in the active language's decimal mark."""
-    return floatformat(hours, -2)
+    """3,5, 3,25 and 4 (not 3,50 or 4,00), in the active language's decimal mark."""
+    hundredths = int(hours * 100) % 100
+    decimals = 0 if hundredths == 0 else 1 if hundredths % 10 == 0 else 2
+    return floatformat(hours, decimals)
