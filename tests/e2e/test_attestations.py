@@ -4,7 +4,6 @@ page. Measured by axe at desktop and phone width and saved as screenshots."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
@@ -65,9 +64,7 @@ def test_a_member_downloads_an_attestation_and_a_visitor_checks_it(
         page.get_by_role("button", name=f"Attestation {year} (PDF)").click()
     download = download_info.value
     assert download.suggested_filename == f"attestation-aimq-{year}.pdf"
-    text = "\n".join(
-        p.extract_text() for p in PdfReader(BytesIO(open(download.path(), "rb").read())).pages
-    )
+    text = "\n".join(p.extract_text() for p in PdfReader(download.path()).pages)
     assert "Hélène Côté" in text and "10,5" in text
     attestation = Attestation.objects.get()
     assert attestation.display_code in text
