@@ -315,8 +315,8 @@ def test_closing_costs_the_same_queries_whatever_the_history(
     # the library detaches the member's resources and drops their marks (2); the digest
     # forgets the weeks it was written (1); their areas of expertise go (1); the questions and
     # answers lose their author, and the answers the member removed as a moderator the
-    # moderator's name (3).
-    with django_assert_max_num_queries(58):
+    # moderator's name (3); the attestations lose their holder (1, kept anonymised).
+    with django_assert_max_num_queries(59):
         account_close(user=member)
 
 
