@@ -8,6 +8,7 @@ it was issued to a former member whose account is closed; whoever holds the PDF 
 from typing import Any
 
 from attestations.models import Attestation
+from members.models import User
 from members.personal_data import DataSubject, PersonalDataPart
 
 SECTIONS = ("continuing_education_attestations",)
@@ -35,4 +36,15 @@ def erase(subject: DataSubject) -> None:
     Attestation.objects.filter(member=subject.user).update(member=None, holder_name="")
 
 
-PART = PersonalDataPart(name="attestations", sections=SECTIONS, export=export, erase=erase)
+def closure_context(user: User) -> dict[str, Any]:
+    return {"attestations": Attestation.objects.filter(member=user).count()}
+
+
+PART = PersonalDataPart(
+    name="attestations",
+    sections=SECTIONS,
+    export=export,
+    erase=erase,
+    closure_template="attestations/includes/account_close_summary.html",
+    closure_context=closure_context,
+)

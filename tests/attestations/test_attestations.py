@@ -247,3 +247,11 @@ def test_the_admin_lists_attestations_read_only(engineer_client, staff, year_202
     assert change.status_code == 403
     attestation.refresh_from_db()
     assert attestation.year == 2026
+
+
+def test_the_closure_page_says_the_attestations_stay_without_the_name(engineer_client, year_2026):
+    _download(engineer_client, 2026)
+
+    page = engineer_client.get(reverse("members:account_close")).content.decode()
+
+    assert "reste vérifiable avec son code, sans votre nom" in page
