@@ -40,13 +40,21 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def attestation_pdf(
-    *, attestation: Attestation, activities: list[Activity], language: str, verify_url: str
+    *,
+    attestation: Attestation,
+    activities: list[Activity],
+    language: str,
+    verify_url: str,
+    holder: str,
 ) -> bytes:
+    """``holder``: the name printed (the member's address when they gave no name)."""
     with translation.override(language):
-        return _draw(attestation, activities, verify_url)
+        return _draw(attestation, activities, verify_url, holder)
 
 
-def _draw(attestation: Attestation, activities: list[Activity], verify_url: str) -> bytes:
+def _draw(
+    attestation: Attestation, activities: list[Activity], verify_url: str, holder: str
+) -> bytes:
     styles = _styles()
     buffer = BytesIO()
     title = _("Continuing-education attestation")
@@ -99,7 +107,7 @@ def _draw(attestation: Attestation, activities: list[Activity], verify_url: str)
                 "%(year)d, for a total of %(hours)s hours of continuing education."
             )
             % {
-                "name": attestation.holder_name,
+                "name": holder,
                 "year": attestation.year,
                 "hours": hours_words(attestation.hours),
             }

@@ -42,7 +42,8 @@ def attestation_issue(*, member: User, year: int) -> tuple[Attestation, list[Act
             code="nothing_to_attest",
             params={"year": year},
         )
-    holder_name = member.get_full_name() or member.email
+    # The name only, never the address: the public check of the code shows it.
+    holder_name = member.get_full_name()
     digest = _digest(holder_name, year, activities)
     existing = Attestation.objects.filter(member=member, year=year, content_digest=digest).first()
     if existing is not None:

@@ -60,6 +60,7 @@ def download(request: HttpRequest, year: int) -> HttpResponse:
         activities=activities,
         language=request.user.preferred_language,
         verify_url=verify_url,
+        holder=attestation.holder_name or request.user.email,
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-aimq-{year}.pdf"'

@@ -255,3 +255,16 @@ def test_the_closure_page_says_the_attestations_stay_without_the_name(engineer_c
     page = engineer_client.get(reverse("members:account_close")).content.decode()
 
     assert "reste vérifiable avec son code, sans votre nom" in page
+
+
+def test_a_member_without_a_name_is_never_shown_by_address(client, engineer, engineer_client):
+    engineer.first_name = engineer.last_name = ""
+    engineer.save()
+    attended(engineer, engineer.memberships.get().community, at(2026, 5, 4))
+    _download(engineer_client, 2026)
+    attestation = Attestation.objects.get()
+    client.logout()
+
+    page = client.get(reverse("attestations:verify_code", args=[attestation.code]))
+
+    assert page.status_code == 200 and engineer.email not in page.content.decode()
