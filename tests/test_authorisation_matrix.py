@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from icalendar import Calendar
 from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from communities import services as community_services
 from communities import tasks as community_tasks
@@ -174,8 +175,13 @@ def _text(response) -> str:
     if content_type.startswith("application/json"):
         return json.dumps(json.loads(text), ensure_ascii=False)
     if content_type.startswith("application/pdf"):
-        reader = PdfReader(io.BytesIO(body))
-        return "\n".join(page.extract_text() for page in reader.pages)
+        # A PDF the portal draws (an attestation) is read as its reader sees it; the uploaded
+        # "PDFs" of the world are a few bytes of text, read as they are.
+        try:
+            reader = PdfReader(io.BytesIO(body))
+            return "\n".join(page.extract_text() for page in reader.pages)
+        except PyPdfError:
+            return text
     if content_type.startswith("text/calendar"):
         text = text.replace("\r\n ", "").replace("\r\n\t", "")
         for escaped, plain in (("\\,", ","), ("\\;", ";"), ("\\n", "\n"), ("\\N", "\n")):
