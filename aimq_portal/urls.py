@@ -18,12 +18,14 @@ urlpatterns = [
     path("profil/", include("members.urls")),
     # Before the communities' own pages: "<slug>/questions/" is never taken for one of them.
     path("communautes/<slug:slug>/questions/", include("questions.urls")),
+    path("communautes/<slug:slug>/sondages/", include("scheduling.urls")),
     path("communautes/", include("communities.urls")),
     path("repertoire/", include("directory.urls")),
     path("rencontres/", include("meetings.urls")),
     path("attestations/", include("attestations.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),
+    path("sante/", include("health.urls")),
     path("admin/", admin.site.urls),
 ]
 

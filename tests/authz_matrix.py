@@ -46,6 +46,8 @@ from members.models import ExpertiseArea, User
 from notifications.models import OutboxMessage
 from questions import services as question_services
 from questions.models import Answer, Question
+from scheduling import services as poll_services
+from scheduling.models import DatePoll, PollAnswer, PollReminder
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -108,6 +110,8 @@ class World:
     # Questions: A's (asked by the member, with an attachment, solved by the lead's answer; the
     # member answered too) and B's (asked by its member).
     questions: dict[str, Any] = field(default_factory=dict)
+    # Date polls: A's (proposed by the lead, answered by the member) and B's.
+    polls: dict[str, Any] = field(default_factory=dict)
 
 
 def _person(first: str, last: str, email: str, **extra) -> User:
@@ -364,6 +368,7 @@ def build_world() -> World:
         url="https://example.org/alpha-a-retirer",
     )
     _questions(world)
+    _polls(world)
     world.own = {name: _identity(person) if person else [] for name, person in world.people.items()}
     world.own["member"].append(MEMBER_DIETARY_NEEDS)
     # Two more people who receive A's e-mails without being among the visitors.
@@ -444,6 +449,7 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
                 MEMBER_DIETARY_NEEDS,
             ],
             "questions": [],  # filled by _questions
+            "polls": [],  # filled by _polls
         },
         "b": {
             "members": [_name(person) for person in b_members],
@@ -451,6 +457,7 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
             "places": _places(world.b_hybrid, world.b_past),
             "requests": [*_identity(world.b_requester), world.b_request.motivation],
             "questions": [],
+            "polls": [],
         },
     }
 
@@ -503,8 +510,51 @@ def _questions(world: World) -> None:
     world.secrets["b"]["questions"] = [b_question.title, b_question.details]
 
 
+def _poll_options(place: str) -> list:
+    soon = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    return [
+        poll_services.OptionInput(
+            starts_at=soon + timedelta(days=days),
+            ends_at=soon + timedelta(days=days, hours=2),
+            format="in_person",
+            place=place,
+        )
+        for days in (0, 2)
+    ]
+
+
+def _polls(world: World) -> None:
+    """A's date poll (the member answered it) and B's; their words are secrets of their
+    community (members and staff only)."""
+    people = world.people
+    closes_at = timezone.now() + timedelta(days=10)
+    a_poll = poll_services.poll_create(
+        community=world.a,
+        created_by=people["lead"],
+        title="Sondage alpha de dates",
+        details="Détails alpha du sondage",
+        closes_at=closes_at,
+        options=_poll_options("Salle alpha du sondage"),
+    )
+    poll_services.poll_answer(
+        poll=a_poll, member=people["member"], choices={o.pk: "yes" for o in a_poll.options.all()}
+    )
+    b_poll = poll_services.poll_create(
+        community=world.b,
+        created_by=people["lead_of_other"],
+        title="Sondage bêta de dates",
+        details="Détails bêta du sondage",
+        closes_at=closes_at,
+        options=_poll_options("Salle bêta du sondage"),
+    )
+    OutboxMessage.objects.filter(kind__startswith="scheduling.").delete()
+    world.polls = {"a": a_poll, "a_option": a_poll.options.first(), "b": b_poll}
+    world.secrets["a"]["polls"] = [a_poll.title, a_poll.details, "Salle alpha du sondage"]
+    world.secrets["b"]["polls"] = [b_poll.title, b_poll.details, "Salle bêta du sondage"]
+
+
 # Who may see which kind of secret, per community.
-_FELLOWS = {"members", "shared_contacts", "places", "questions"}
+_FELLOWS = {"members", "shared_contacts", "places", "questions", "polls"}
 _EVERYTHING = {*_FELLOWS, "contacts", "requests"}
 RIGHTS = {
     "anonymous": {},
@@ -654,6 +704,9 @@ def _attestation(world: World) -> Attestation:
 _A_LIBRARY_WRITERS_200 = answers(
     anonymous=LOGIN, member=200, member_of_other=403, lead_of_other=403, lead=200, staff=200
 )
+_A_HEALTH_200 = answers(
+    anonymous=LOGIN, member=403, member_of_other=403, lead_of_other=403, lead=200, staff=200
+)
 _A_MEMBERS_200 = answers(
     anonymous=LOGIN, member=200, member_of_other=404, lead_of_other=404, lead=200, staff=200
 )
@@ -730,6 +783,59 @@ def _answer_state(world: World, user) -> list:
 
 def _slug(world: World) -> dict:
     return {"slug": world.a.slug}
+
+
+def _a_poll(world: World) -> dict:
+    return {"slug": world.a.slug, "pk": world.polls["a"].pk}
+
+
+def _a_poll_option(world: World) -> dict:
+    return {**_a_poll(world), "option_pk": world.polls["a_option"].pk}
+
+
+_TO_A_POLL = Redirect(lambda world: f"/communautes/{world.a.slug}/sondages/{world.polls['a'].pk}/")
+
+
+def _poll_state(world: World, user) -> list:
+    return sorted(DatePoll.objects.values_list("pk", "title", "closed_at", "meeting_id"))
+
+
+def _poll_answer_state(world: World, user) -> list:
+    return sorted(PollAnswer.objects.values_list("option_id", "member_id", "choice"))
+
+
+def _poll_proposal(world: World) -> dict:
+    soon = timezone.localtime(timezone.now() + timedelta(days=30))
+    rows = {}
+    for index, days in enumerate((0, 2)):
+        day = (soon + timedelta(days=days)).date().isoformat()
+        rows |= {f"options-{index}-date": day, f"options-{index}-start": "09:00"}
+        rows |= {f"options-{index}-end": "11:00", f"options-{index}-format": ""}
+    return {
+        "title": "Sondage alpha nouveau",
+        "details": "",
+        "closes_at": timezone.localtime(timezone.now() + timedelta(days=7)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "options-TOTAL_FORMS": "2",
+        "options-INITIAL_FORMS": "0",
+        **rows,
+    }
+
+
+def _poll_meeting(world: World) -> dict:
+    option = world.polls["a_option"]
+    return {
+        "title": "Rencontre alpha du sondage",
+        "format": "online",
+        "starts_at": timezone.localtime(option.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(option.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "meeting_url": "https://visio.example.org/alpha-sondage",
+    }
+
+
+def _poll_meeting_state(world: World, user) -> list:
+    return [Meeting.objects.count(), *_poll_state(world, user)]
 
 
 def _notification_token(world: World, choice: str) -> dict:
@@ -1354,6 +1460,23 @@ PORTAL: list[Entry] = [
     ),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_hybrid, a_page=True),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_past, label="past", a_page=True),
+    # Community health: A's page (and its CSV) for A's leads and staff; the overview of every
+    # community (and its CSV) for staff. Others signed in know the community, not its figures.
+    *[
+        Entry(name, "GET", _A_HEALTH_200, kwargs=_slug, a_page=True)
+        for name in ("health:community", "health:community_csv")
+    ],
+    *[
+        Entry(name, "GET", staff_only(200, others=403) | {"anonymous": LOGIN})
+        for name in ("health:overview", "health:overview_csv")
+    ],
+    *[
+        Entry(name, "POST", signed_in(405, anonymous=405), kwargs=kwargs)
+        for name, kwargs in (
+            ("health:community", _slug),
+            ("health:overview", lambda world: {}),
+        )
+    ],
     # The members' directory: for every signed-in member. Nobody in this world chose to be
     # listed, so no secret (a member's name, their contact details) may show there.
     Entry("directory:list", "GET", signed_in(200)),
@@ -1629,6 +1752,84 @@ PORTAL: list[Entry] = [
         kwargs=lambda world: {"slug": world.a.slug, "pk": world.questions["b"].pk},
         label="other_community",
     ),
+    # Date polls: A's members, its leads and staff see them; leads and staff propose, close
+    # and schedule; members answer (staff, not members, do not).
+    Entry("scheduling:list", "GET", _A_MEMBERS_200, kwargs=_slug, a_page=True),
+    Entry("scheduling:create", "GET", _A_MODERATORS_200, kwargs=_slug, a_page=True),
+    Entry(
+        "scheduling:create",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=Redirect(lambda world: rf"/communautes/{world.a.slug}/sondages/\d+/", regex=True),
+            staff=Redirect(lambda world: rf"/communautes/{world.a.slug}/sondages/\d+/", regex=True),
+        ),
+        kwargs=_slug,
+        data=_poll_proposal,
+        state=_poll_state,
+        a_page=True,
+    ),
+    Entry("scheduling:detail", "GET", _A_MEMBERS_200, kwargs=_a_poll, a_page=True),
+    Entry("scheduling:answer", "GET", signed_in(405), kwargs=_a_poll),
+    Entry(
+        "scheduling:answer",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_A_POLL,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_A_POLL,
+            staff=403,
+        ),
+        kwargs=_a_poll,
+        data=lambda world: {f"option_{o.pk}": "no" for o in world.polls["a"].options.all()},
+        state=_poll_answer_state,
+    ),
+    Entry("scheduling:close", "GET", signed_in(405), kwargs=_a_poll),
+    Entry(
+        "scheduling:close",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_A_POLL,
+            staff=_TO_A_POLL,
+        ),
+        kwargs=_a_poll,
+        state=_poll_state,
+    ),
+    Entry("scheduling:schedule", "GET", _A_MODERATORS_200, kwargs=_a_poll_option, a_page=True),
+    Entry(
+        "scheduling:schedule",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=Redirect(lambda world: r"/rencontres/\d+/", regex=True),
+            staff=Redirect(lambda world: r"/rencontres/\d+/", regex=True),
+        ),
+        kwargs=_a_poll_option,
+        data=_poll_meeting,
+        state=_poll_meeting_state,
+    ),
+    Entry(
+        # B's poll under A's address: found under its own community only.
+        "scheduling:detail",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=404, member_of_other=404, lead_of_other=404, lead=404, staff=404
+        ),
+        kwargs=lambda world: {"slug": world.a.slug, "pk": world.polls["b"].pk},
+        label="other_community",
+    ),
     Entry(
         # Uploaded files are served only through the download above: the storage's own
         # address is no route at all outside development.
@@ -1679,6 +1880,22 @@ ADMIN_MODELS: dict[str, dict] = {
     "library_resource": {"object": lambda world: world.library["community"].pk},
     "library_tag": {"object": lambda world: Tag.objects.get_or_create(name="alpha")[0].pk},
     "questions_question": {"object": lambda world: world.questions["a"].pk},
+    # Polls are proposed and answered from the portal (its checks, its e-mails).
+    "scheduling_datepoll": {"object": lambda world: world.polls["a"].pk, "add": 403},
+    "scheduling_pollanswer": {
+        "object": lambda world: PollAnswer.objects.filter(option__poll=world.polls["a"]).first().pk,
+        "add": 403,
+    },
+    # The sweep's claims: read only (deleting one would remind the member again).
+    "scheduling_pollreminder": {
+        "object": lambda world: (
+            PollReminder.objects.get_or_create(
+                poll=world.polls["a"], member=world.people["member"]
+            )[0].pk
+        ),
+        "add": 403,
+        "delete": 403,
+    },
     "questions_answer": {"object": lambda world: world.questions["a_answer"].pk},
     # Issued by the members' downloads; read only (its code is printed on a PDF somewhere).
     "attestations_attestation": {
@@ -1759,6 +1976,7 @@ def _admin_entries() -> list[Entry]:
                 "attestations",
                 "library",
                 "questions",
+                "scheduling",
                 "notifications",
             )
         ],

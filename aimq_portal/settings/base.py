@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "digest",
     "directory",
     "meetings",
+    "scheduling",
     "attestations",
     "talks",
     "library",
     "questions",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +298,25 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# Rendered fragments that are the same for everyone (the community cards, per language) go to
+# the "fragments" cache: the same Redis when one is configured, else each process's memory.
+# Their version key lives in the shared "default" cache, so a change made in one process (a
+# gunicorn worker, the Celery worker) makes every process render again.
+CACHES["fragments"] = (
+    {
+        **CACHES["default"],
+        "KEY_PREFIX": "aimq:fragments",
+        # A day at most: entries of old versions are never read again and expire.
+        "TIMEOUT": 60 * 60 * 24,
+    }
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "aimq-fragments",
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 2_000},
+    }
+)
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -355,6 +376,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # Date polls closing soon: the one reminder to members who have not answered (scheduling).
+    "send-date-poll-reminders": {
+        "task": "scheduling.tasks.send_poll_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     # Creating forms' one-time tokens, once the forms no longer accept them.
     "prune-form-submissions": {
         "task": "submit_once.tasks.prune_submissions",
@@ -364,6 +390,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-weekly-digests": {
         "task": "digest.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # The staff's monthly health summary of the communities: the first of the month, Montréal
+    # morning (see health.services: written once per month).
+    "send-monthly-health-summary": {
+        "task": "health.tasks.send_monthly_health_summary",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
     },
     # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
     # next in line (see meetings.seats).
@@ -381,6 +413,8 @@ MEETING_REMINDER_OFFSETS = [
 # member it is offered to, and how long before the meeting every offer ends at the latest.
 MEETING_SEAT_OFFER_HOURS = env.int("MEETING_SEAT_OFFER_HOURS", default=48)
 MEETING_SEAT_OFFER_CUTOFF_HOURS = env.int("MEETING_SEAT_OFFER_CUTOFF_HOURS", default=3)
+# How long before a date poll closes its members who have not answered are reminded (once).
+SCHEDULING_REMINDER_HOURS = env.int("SCHEDULING_REMINDER_HOURS", default=48)
 # How long an answer to a peer's question can be edited by its author after it is posted.
 QUESTIONS_ANSWER_EDIT_MINUTES = env.int("QUESTIONS_ANSWER_EDIT_MINUTES", default=15)
 CELERY_TASK_ALWAYS_EAGER = False

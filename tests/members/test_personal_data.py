@@ -36,6 +36,7 @@ def test_the_apps_above_register_their_parts():
         "communities",
         "digest",
         "meetings",
+        "scheduling",
         "attestations",
         "library",
         "questions",
