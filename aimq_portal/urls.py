@@ -22,6 +22,7 @@ urlpatterns = [
     path("communautes/", include("communities.urls")),
     path("repertoire/", include("directory.urls")),
     path("rencontres/", include("meetings.urls")),
+    path("attestations/", include("attestations.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),
     path("sante/", include("health.urls")),

@@ -1,7 +1,9 @@
 """Staff look meetings up here. Scheduling, editing and cancelling go through the portal's pages
 (``meetings.services``), which raise the calendar SEQUENCE and e-mail the members: an admin edit
-would skip both, so meetings and answers are read-only here. Follow-ups hold no such rule and
-stay editable (the model's validators check links and documents)."""
+would skip both, so meetings and answers are read-only here, but for a meeting's
+continuing-education hours, which staff may correct (through ``meeting_update`` too).
+Follow-ups hold no such rule and stay editable (the model's validators check links and
+documents)."""
 
 from django.contrib import admin
 from django.db import models
@@ -15,6 +17,7 @@ from meetings.models import (
     Rsvp,
     SeatRequest,
 )
+from meetings.services import meeting_update
 
 # The portal's links are https only: no "http://" added to a bare address.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -64,14 +67,29 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [RsvpInline, SeatRequestInline]
     formfield_overrides = HTTPS_URLS
     readonly_fields = ["uid", "sequence", "created_by", "created_at", "updated_at"]
+    # The one field staff may change here: it touches neither the calendar nor the members.
+    EDITABLE_HERE = ("education_hours",)
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def get_readonly_fields(self, request, obj=None):
         # Viewable (staff open the page and its answers) but not editable: see the module's
         # docstring.
-        return False
+        return [
+            field.name
+            for field in self.model._meta.fields
+            if field.name not in self.EDITABLE_HERE and field.name != "id"
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_cancelled:
+            return False
+        return self.has_view_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in self.EDITABLE_HERE}
+        meeting_update(meeting=obj, updated_by=request.user, **changes)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would vanish the meeting from members' calendars without the cancellation

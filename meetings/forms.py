@@ -55,13 +55,17 @@ class MeetingForm(forms.ModelForm):
             "meeting_url",
             "invited_experts",
             "agenda",
+            "education_hours",
         ]
+        # 3,5 in French, 3.5 in English (and either is read).
+        localized_fields = ["education_hours"]
         widgets = {
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),
             "address": forms.Textarea(attrs={"rows": 2}),
             "invited_experts": forms.Textarea(attrs={"rows": 2}),
             "agenda": forms.Textarea(attrs={"rows": 6}),
+            "education_hours": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
         help_texts = {
             "starts_at": _("Montreal time."),

@@ -6,6 +6,7 @@ constraints here; the rest (who may do what, seats under a row lock) lives in se
 
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,21 @@ https_validator = URLValidator(
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg"]
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 PUBLIC_SUMMARY_MAX_LENGTH = 600
+# The continuing-education hours a lead may set for a meeting: more than none, at most a day.
+EDUCATION_HOURS_MAX = Decimal("24")
+
+
+def validate_education_hours(value: Decimal) -> None:
+    if value <= 0:
+        raise ValidationError(
+            _("Enter a number of hours greater than 0."), code="education_hours_not_positive"
+        )
+    if value > EDUCATION_HOURS_MAX:
+        raise ValidationError(
+            _("Enter %(max)d hours at most."),
+            code="education_hours_too_many",
+            params={"max": int(EDUCATION_HOURS_MAX)},
+        )
 
 
 # How a file of each accepted type begins. The extension is only the sender's claim; a page of
@@ -120,6 +136,20 @@ class Meeting(models.Model):
     )
     invited_experts = models.TextField(_("invited experts"), blank=True)
     lunch_provided = models.BooleanField(_("lunch provided"), default=False)
+    # Continuing education counts the meeting's duration unless the lead says otherwise (a day
+    # of study from 9 to 16 with a lunch is 6 hours of learning, not 7).
+    education_hours = models.DecimalField(
+        _("continuing-education hours"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_education_hours],
+        help_text=_(
+            "The hours of continuing education the meeting counts for, for example 3.5. "
+            "Leave empty to count its duration."
+        ),
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # iCalendar: the same UID for the meeting's whole life, SEQUENCE raised on each change.
     uid = models.UUIDField(
@@ -155,6 +185,11 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(format="in_person") | ~Q(meeting_url=""),
                 name="meeting_link_when_online",
+            ),
+            models.CheckConstraint(
+                condition=Q(education_hours__isnull=True)
+                | Q(education_hours__gt=0, education_hours__lte=EDUCATION_HOURS_MAX),
+                name="meeting_education_hours_within_a_day",
             ),
         ]
 

@@ -8,6 +8,7 @@ meetings.emails and notifications)."""
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -65,6 +66,7 @@ EDITABLE_FIELDS = (
     "in_person_seats",
     "invited_experts",
     "lunch_provided",
+    "education_hours",
 )
 
 
@@ -114,6 +116,7 @@ def meeting_schedule(
     in_person_seats: int | None = None,
     invited_experts: str = "",
     lunch_provided: bool = False,
+    education_hours: Decimal | None = None,
 ) -> Meeting:
     if not permissions.can_manage_meetings(scheduled_by, community):
         raise PermissionDenied
@@ -131,6 +134,7 @@ def meeting_schedule(
         in_person_seats=in_person_seats,
         invited_experts=(invited_experts or "").strip(),
         lunch_provided=lunch_provided,
+        education_hours=education_hours,
     )
     if meeting.starts_at and meeting.starts_at <= timezone.now():
         raise ValidationError(

@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from attestations import services as attestation_services
+from attestations.models import Attestation
 from communities import notification_links
 from communities import services as community_services
 from communities.models import Community, Decision, Interest, JoinRequest, Membership
@@ -686,6 +688,19 @@ def _documents(world: World, user) -> list:
     return sorted(FollowUpDocument.objects.values_list("pk", flat=True))
 
 
+def _attestation_year(world: World) -> dict:
+    return {"year": timezone.localdate(world.a_past.starts_at).year}
+
+
+def _attestation(world: World) -> Attestation:
+    """The member's attestation of the year of A's past meeting, which they attended (issued
+    once: the same on every call)."""
+    attestation, _activities = attestation_services.attestation_issue(
+        member=world.people["member"], **_attestation_year(world)
+    )
+    return attestation
+
+
 _A_LIBRARY_WRITERS_200 = answers(
     anonymous=LOGIN, member=200, member_of_other=403, lead_of_other=403, lead=200, staff=200
 )
@@ -1047,6 +1062,35 @@ PORTAL: list[Entry] = [
         "account_confirm_login_code",
         "GET",
         signed_in(Redirect(lambda world: "/"), anonymous=Redirect(lambda world: "/comptes/login/")),
+    ),
+    # Continuing education: each visitor's own page and attestations (only the member attended a
+    # meeting, A's past one: the others have nothing to attest that year); the check of a code
+    # is public, and shows the holder's name to whoever holds the code (the bearer).
+    Entry("attestations:mine", "GET", signed_in(200)),
+    Entry("attestations:download", "GET", signed_in(405), kwargs=_attestation_year),
+    Entry(
+        "attestations:download",
+        "POST",
+        answers(
+            anonymous=LOGIN, member=200, member_of_other=404, lead_of_other=404, lead=404, staff=404
+        ),
+        kwargs=_attestation_year,
+    ),
+    Entry("attestations:verify", "GET", everyone(200)),
+    Entry(
+        "attestations:verify",
+        "GET",
+        everyone(200),
+        path=lambda world: f"/attestations/verifier/?code={_attestation(world).code}",
+        bearer="member",
+        label="code",
+    ),
+    Entry(
+        "attestations:verify_code",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: {"code": _attestation(world).code},
+        bearer="member",
     ),
     # The member's own pages
     Entry("members:profile", "GET", signed_in(200)),
@@ -1945,6 +1989,12 @@ ADMIN_MODELS: dict[str, dict] = {
         "delete": 403,
     },
     "questions_answer": {"object": lambda world: world.questions["a_answer"].pk},
+    # Issued by the members' downloads; read only (its code is printed on a PDF somewhere).
+    "attestations_attestation": {
+        "object": lambda world: _attestation(world).pk,
+        "add": 403,
+        "delete": 403,
+    },
     # The sweep's claims: read only (deleting one would send that week's digest again).
     "digest_digestsent": {
         "object": lambda world: (
@@ -2015,6 +2065,7 @@ def _admin_entries() -> list[Entry]:
                 "members",
                 "communities",
                 "meetings",
+                "attestations",
                 "library",
                 "questions",
                 "scheduling",

@@ -1,11 +1,11 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
 then members (the user app), then communities, then digest (the weekly digest, whose
 sections the apps above register), then directory (the members' directory, which reads
-memberships), then meetings, then talks (the public
-recordings), library, questions, and health at the top (its figures read them all). A
-lower app never imports a higher one, not even lazily inside a function; a
-higher app contributes to a lower one by registering with it (signals, the personal data
-registry of members.personal_data)."""
+memberships), then meetings, then scheduling (date polls), then attestations (continuing
+education, from meetings' attendance), then talks (the public recordings), library, questions,
+and health at the top (its figures read them all). A lower app never imports a higher one, not
+even lazily inside a function; a higher app contributes to a lower one by registering with it
+(signals, the personal data registry of members.personal_data)."""
 
 import ast
 from pathlib import Path
@@ -23,6 +23,7 @@ LAYERS = [
     "directory",
     "meetings",
     "scheduling",
+    "attestations",
     "talks",
     "library",
     "questions",

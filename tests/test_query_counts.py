@@ -310,3 +310,42 @@ def test_a_communitys_health_page_costs_the_same_with_3_or_30_meetings_held(clie
     many = _count(client, url)
 
     assert few == many
+
+
+def _attend(member, count: int, first_year: int) -> None:
+    """``count`` meetings ``member`` attended, spread over several years and communities."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from meetings.models import Attendance
+
+    for index in range(count):
+        starts_at = datetime(first_year + index % 4, 1 + index % 12, 10, 13, tzinfo=ZoneInfo("UTC"))
+        meeting = MeetingFactory(
+            community=CommunityFactory(),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+        )
+        Attendance.objects.create(meeting=meeting, member=member, mode="online")
+
+
+@pytest.mark.parametrize("page", ["my continuing education", "attestation check"])
+def test_attestation_pages_cost_the_same_queries_with_more_meetings(client, world, page):
+    from attestations.services import attestation_issue
+
+    lead = world["lead"]
+    client.force_login(lead)
+    _attend(lead, FEW, 2023)
+    attestation, _activities = attestation_issue(member=lead, year=2023)
+    if page == "my continuing education":
+        url = reverse("attestations:mine") + "?annee=2023"
+    else:
+        url = reverse("attestations:verify_code", args=[attestation.code])
+
+    _count(client, url)
+    few = _count(client, url)
+    _attend(lead, MANY - FEW, 2023)
+    attestation_issue(member=lead, year=2023)
+    many = _count(client, url)
+
+    assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"

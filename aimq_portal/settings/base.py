@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "directory",
     "meetings",
     "scheduling",
+    "attestations",
     "talks",
     "library",
     "questions",
@@ -214,6 +215,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     # Also guards the password asked again to close an account (members.views.close_account).
     "reauthenticate": "10/m/user",
+    # Not allauth's: the public page that checks an attestation's code
+    # (attestations.views.verify), so that nobody tries codes in bulk.
+    "attestation_verify": "30/m/ip",
 }
 
 # French first (fr-CA); English second. The language a visitor picks is kept in a cookie.
@@ -431,3 +435,13 @@ PRIVACY_OFFICER = env.str(
     "PRIVACY_OFFICER", default="Responsable de la protection des renseignements personnels, AIMQ"
 )
 PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default="vie-privee@example.org")
+
+# Continuing-education attestations: hours are totalled per reference period, here two years
+# from 1 April (one of them starting in 2025: 1 April 2025 to 31 March 2027), as the Ordre des
+# ingénieurs du Québec counts them.
+ATTESTATIONS_PERIOD_START = (
+    env.int("ATTESTATIONS_PERIOD_START_MONTH", default=4),
+    env.int("ATTESTATIONS_PERIOD_START_DAY", default=1),
+)
+ATTESTATIONS_PERIOD_YEARS = env.int("ATTESTATIONS_PERIOD_YEARS", default=2)
+ATTESTATIONS_PERIOD_FIRST_YEAR = env.int("ATTESTATIONS_PERIOD_FIRST_YEAR", default=2025)

@@ -274,8 +274,9 @@ def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_
     # account, the outbox; then each app's part (communities five, meetings nine: the
     # reminders sent, then their meetings; the library three: resources, their tags, marks;
     # the digest one: the weeks it was written; the areas of expertise one; the questions two:
-    # questions asked, answers written; the date polls two: answers, polls proposed).
-    with django_assert_max_num_queries(27):
+    # questions asked, answers written; the date polls two: answers, polls proposed; the
+    # attestations one).
+    with django_assert_max_num_queries(28):
         client.get(EXPORT_URL)
 
 

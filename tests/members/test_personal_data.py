@@ -37,6 +37,7 @@ def test_the_apps_above_register_their_parts():
         "digest",
         "meetings",
         "scheduling",
+        "attestations",
         "library",
         "questions",
     ]

@@ -16,6 +16,7 @@ class Command(BaseCommand):
             "communities",
             "meetings",
             "scheduling",
+            "attestations",
             "library",
             "questions",
             "health",
