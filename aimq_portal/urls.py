@@ -20,6 +20,7 @@ urlpatterns = [
     path("rencontres/", include("meetings.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),
+    path("recherche/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]
 

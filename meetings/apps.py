@@ -10,6 +10,7 @@ class MeetingsConfig(AppConfig):
         from meetings import (
             emails,  # noqa: F401  (registers its e-mail kinds)
             receivers,  # noqa: F401  (connects the signal receivers)
+            search_sources,  # noqa: F401  (meetings, minutes and documents in the search)
         )
         from meetings.personal_data import PART
         from members.personal_data import register_personal_data

@@ -1,5 +1,6 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
-then members (the user app), then communities, then meetings, then talks (the public
+then members (the user app), then communities, then search (the index the apps above feed),
+then meetings, then talks (the public
 recordings). A lower app never imports a higher one, not even lazily inside a function; a
 higher app contributes to a lower one by registering with it (signals, the personal data
 registry of members.personal_data)."""
@@ -16,6 +17,7 @@ LAYERS = [
     "submit_once",
     "members",
     "communities",
+    "search",
     "meetings",
     "talks",
     "library",

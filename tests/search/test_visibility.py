@@ -1,0 +1,83 @@
+"""Results never include what the reader may not see: each persona searches the page and finds
+exactly what its audience allows, of every source (SQLite and PostgreSQL alike)."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from tests.search.conftest import ASSOCIATION, COMMUNITY, EVERYONE, SIGNED_IN
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "visitor": EVERYONE,
+    "signed-in member of no community": EVERYONE | SIGNED_IN,
+    "member of another community": EVERYONE | SIGNED_IN | ASSOCIATION,
+    "member": EVERYONE | SIGNED_IN | ASSOCIATION | COMMUNITY,
+    "lead": EVERYONE | SIGNED_IN | ASSOCIATION | COMMUNITY,
+    "staff": EVERYONE | SIGNED_IN | ASSOCIATION | COMMUNITY,
+}
+PERSONAS = {
+    "visitor": None,
+    "signed-in member of no community": "loner",
+    "member of another community": "outsider",
+    "member": "member",
+    "lead": "lead",
+    "staff": "staff",
+}
+
+
+def found(client, query: str, **params) -> set[tuple[str, str]]:
+    response = client.get(reverse("search:search"), {"q": query, **params})
+    assert response.status_code == 200
+    return {
+        (result.source, strip_tags(result.title)) for result in response.context["page"].object_list
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_finds_exactly_what_it_may_see(client, world, persona):
+    if PERSONAS[persona]:
+        client.force_login(getattr(world, PERSONAS[persona]))
+
+    assert found(client, "zircon") == EXPECTED[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_counts_by_type_tell_of_nothing_hidden(client, world, persona):
+    if PERSONAS[persona]:
+        client.force_login(getattr(world, PERSONAS[persona]))
+    response = client.get(reverse("search:search"), {"q": "zircon"})
+
+    counts = {line.source: line.count for line in response.context["search"].counts}
+    expected: dict[str, int] = {}
+    for source, _title in EXPECTED[persona]:
+        expected[source] = expected.get(source, 0) + 1
+    assert counts == expected
+
+
+def test_a_member_who_leaves_no_longer_finds_the_communitys_things(client, world):
+    client.force_login(world.member)
+    world.community.memberships.filter(member=world.member).delete()
+
+    assert found(client, "zircon") == EVERYONE | SIGNED_IN
+
+
+def test_a_closed_account_is_never_found(client, world):
+    expert = world.staff.__class__.objects.get(first_name="Zircon")
+    client.force_login(world.staff)
+    expert.first_name, expert.last_name = "Ancien", "Membre"
+    expert.closed_at = expert.date_joined
+    expert.save()
+
+    assert ("members.member", "Zircon Expert") not in found(client, "zircon")
+    assert not found(client, "ponceaux")
+
+
+def test_a_member_without_consent_is_not_found(client, world):
+    client.force_login(world.staff)
+    expert = world.staff.__class__.objects.get(first_name="Zircon")
+    expert.privacy_consent_at = None
+    expert.save()
+
+    assert ("members.member", "Zircon Expert") not in found(client, "zircon")
