@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from search import selectors
 
@@ -27,5 +28,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 {**base, **({"type": outcome.source} if outcome.source else {})}
             ),
             "all_types_query": urlencode(base),
+            "login_url": reverse("account_login")
+            + "?"
+            + urlencode({"next": request.get_full_path()}),
         },
     )

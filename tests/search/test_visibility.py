@@ -1,6 +1,8 @@
 """Results never include what the reader may not see: each persona searches the page and finds
 exactly what its audience allows, of every source (SQLite and PostgreSQL alike)."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -31,7 +33,8 @@ def found(client, query: str, **params) -> set[tuple[str, str]]:
     response = client.get(reverse("search:search"), {"q": query, **params})
     assert response.status_code == 200
     return {
-        (result.source, strip_tags(result.title)) for result in response.context["page"].object_list
+        (result.source, unescape(strip_tags(result.title)))
+        for result in response.context["page"].object_list
     }
 
 
