@@ -54,7 +54,7 @@ def extract_text(name: str, data: bytes) -> str:
     except Exception:  # a broken file of any kind: no text, never a failed upload
         logger.info("No text could be read from %s.", name, exc_info=True)
         return ""
-    return clean(text)
+    return clean(text, BODY_MAX_CHARS)
 
 
 def extract_file_text(field_file) -> str:

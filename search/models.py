@@ -36,7 +36,8 @@ class SearchEntry(models.Model):
     )
     audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
     updated_at = models.DateTimeField(_("updated"))
-    # Lower-cased, accents stripped (search.text.normalise): the embedded SQLite search.
+    # Lower-cased, accents stripped (search.text.normalise): the embedded SQLite search (left
+    # empty on PostgreSQL, which reads search_vector).
     plain_title = models.TextField(_("normalised title"), blank=True)
     plain = models.TextField(_("normalised text"), blank=True)
     # PostgreSQL only: kept by a trigger (migration 0002) from the title (weight A) and the text
@@ -53,7 +54,8 @@ class SearchEntry(models.Model):
                 name="community_audience_has_a_community",
             ),
         ]
-        indexes = [models.Index(fields=["audience", "community"], name="search_entry_audience")]
+        # No index on the audience: it keeps most rows, and the planner would pick it over the
+        # GIN index of the words (migration 0002), which keeps few.
 
     def __str__(self) -> str:
         return f"{self.source} #{self.object_id}: {self.title}"
