@@ -36,7 +36,13 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
         start = folded.find(word)
         while start != -1:
             end = start + len(word)
-            spans.append((origin[start], origin[end - 1] + 1))
+            # The whole word is marked: "égout" found in "égouts" marks "égouts".
+            first, last = origin[start], origin[end - 1] + 1
+            while first > 0 and text[first - 1].isalnum():
+                first -= 1
+            while last < len(text) and text[last].isalnum():
+                last += 1
+            spans.append((first, last))
             start = folded.find(word, end)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):

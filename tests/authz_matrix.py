@@ -1160,6 +1160,9 @@ PORTAL: list[Entry] = [
     ),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_hybrid, a_page=True),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_past, label="past", a_page=True),
+    # Search: open to all; each finds what they may see (tests/search/test_visibility.py).
+    Entry("search:search", "GET", everyone(200)),
+    Entry("search:search", "GET", everyone(200), data=lambda world: {"q": "rencontre"}, label="q"),
     # Talks: the recordings leads shared with everyone, open to all.
     Entry("talks:list", "GET", everyone(200)),
     Entry("talks:feed_rss", "GET", everyone(200)),

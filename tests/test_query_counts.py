@@ -62,6 +62,7 @@ PAGES = {
     "staff inbox": ("staff", lambda w: reverse("communities:inbox")),
     "home": ("lead", lambda w: reverse("home")),
     "talks": ("lead", lambda w: reverse("talks:list")),
+    "search": ("lead", lambda w: reverse("search:search") + "?q=rencontre"),
     "admin community change": (
         "staff",
         lambda w: reverse("admin:communities_community_change", args=[w["community"].pk]),
