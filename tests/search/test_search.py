@@ -2,21 +2,27 @@
 and English; the text of an uploaded PDF; the index kept fresh on each change; the page's empty
 and no-result states; highlights that never let stored text bring HTML."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from library import services as library_services
 from library.models import Kind, Resource, ResourceVersion, Visibility
+from meetings import services as meetings_services
 from search.models import Audience, SearchEntry
 from tests.factories import MeetingFactory
 from tests.search.conftest import pdf_upload
 from tests.search.test_visibility import found
 
 pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
 
 
 def resource(cast, title: str, **fields) -> Resource:
@@ -298,3 +304,48 @@ def test_a_page_of_results_costs_the_same_queries_with_more_results(client, cast
         MeetingFactory(community=cast.community, title=f"Voirie {number}")
 
     assert _queries(client, "voirie") == few
+
+
+def test_a_follow_up_is_found_as_the_lead_shares_it(client, cast):
+    past = timezone.now() - timedelta(days=3)
+    meeting = MeetingFactory(
+        community=cast.community, title="Bilan hivernal", starts_at=past, ends_at=past + HOUR
+    )
+    meetings_services.followup_save(
+        meeting=meeting,
+        saved_by=cast.lead,
+        minutes="Discussion sur les abrasifs.",
+        recording_url="https://video.example.org/bilan",
+    )
+    assert found(client, "abrasifs") == set()
+    assert found(client, "bilan") == {("meetings.meeting", "Bilan hivernal")}
+    client.force_login(cast.member)
+    assert found(client, "abrasifs") == {("meetings.minutes", "Bilan hivernal")}
+    client.logout()
+
+    meetings_services.followup_save(
+        meeting=meeting,
+        saved_by=cast.lead,
+        minutes="Discussion sur les abrasifs.",
+        recording_url="https://video.example.org/bilan",
+        recording_public=True,
+        minutes_public=True,
+        speakers="Marie Tremblay",
+    )
+
+    assert found(client, "abrasifs") == {("meetings.minutes", "Bilan hivernal")}
+    assert ("talks.talk", "Bilan hivernal") in found(client, "tremblay")
+
+    document = meetings_services.followup_document_add(
+        meeting=meeting,
+        uploaded_by=cast.lead,
+        file=pdf_upload("carte.pdf", "Carte"),
+        title="Carte des circuits",
+    )
+    assert found(client, "circuits") == set()  # the documents are still the members'
+    client.force_login(cast.member)
+    assert found(client, "circuits") == {("meetings.document", "Carte des circuits")}
+
+    meetings_services.followup_document_remove(document=document, removed_by=cast.lead)
+
+    assert found(client, "circuits") == set()

@@ -7,6 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from members import services as members_services
+from members.models import User
+from search.models import SearchEntry
 from tests.search.conftest import ASSOCIATION, COMMUNITY, EVERYONE, SIGNED_IN
 
 pytestmark = pytest.mark.django_db
@@ -67,19 +70,31 @@ def test_a_member_who_leaves_no_longer_finds_the_communitys_things(client, world
 
 
 def test_a_closed_account_is_never_found(client, world):
-    expert = world.staff.__class__.objects.get(first_name="Zircon")
+    expert = User.objects.get(first_name="Zircon")
     client.force_login(world.staff)
-    expert.first_name, expert.last_name = "Ancien", "Membre"
-    expert.closed_at = expert.date_joined
-    expert.save()
+    assert found(client, "ponceaux") == {("members.member", "Zircon Expert")}
+
+    members_services.account_close(user=expert)
 
     assert ("members.member", "Zircon Expert") not in found(client, "zircon")
+    assert not found(client, "ponceaux")
+    assert not SearchEntry.objects.filter(source="members.member", object_id=expert.pk).exists()
+
+
+def test_a_members_profile_edit_is_found_at_once(client, world):
+    expert = User.objects.get(first_name="Zircon")
+    client.force_login(world.loner)
+    members_services.profile_update(
+        user=expert, data={"expertise": "Plans d'intervention, chaussées", "region": "08"}
+    )
+
+    assert found(client, "chaussees abitibi") == {("members.member", "Zircon Expert")}
     assert not found(client, "ponceaux")
 
 
 def test_a_member_without_consent_is_not_found(client, world):
     client.force_login(world.staff)
-    expert = world.staff.__class__.objects.get(first_name="Zircon")
+    expert = User.objects.get(first_name="Zircon")
     expert.privacy_consent_at = None
     expert.save()
 
