@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -24,6 +25,7 @@ from search.text import MATCH_END, MATCH_START, query_words
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX_CHARS = 200
+HEADLINE_MAX_CHARS = 30_000
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ def _highlighted_postgres(entries: list[SearchEntry], query: str) -> dict[int, t
                 "title", search_query, config=config, highlight_all=True, **marks
             ),
             body_marked=SearchHeadline(
-                "body",
+                # A long document's beginning: ts_headline parses all it is given.
+                Substr("body", 1, HEADLINE_MAX_CHARS),
                 search_query,
                 config=config,
                 max_words=35,

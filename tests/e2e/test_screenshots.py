@@ -20,7 +20,7 @@ PAGES = [
     ("my-requests", "requester", lambda w: reverse("communities:my_requests")),
     ("my-meetings", "member", lambda w: reverse("meetings:mine")),
     ("profile", "member", lambda w: reverse("members:profile")),
-    ("search", "member", lambda w: reverse("search:search") + "?q=rencontre"),
+    ("search", "member", lambda w: reverse("search:search") + "?q=ville"),
     ("privacy", "anonymous", lambda w: reverse("privacy")),
     ("sign-up", "anonymous", lambda w: reverse("account_signup")),
     ("log-in", "anonymous", lambda w: reverse("account_login")),

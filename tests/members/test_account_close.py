@@ -312,8 +312,9 @@ def test_closing_costs_the_same_queries_whatever_the_history(
     member = member_with_history(3)
     # 51: the outbox drops the member's pending messages, then forgets their address; leaving
     # each community and closing read the seats freed and the places on waiting lists (2 each);
-    # the library detaches the member's resources and drops their marks (2).
-    with django_assert_max_num_queries(53):
+    # the library detaches the member's resources and drops their marks (2); the search reads
+    # the closed account and drops its entry (2).
+    with django_assert_max_num_queries(55):
         account_close(user=member)
 
 
