@@ -30,7 +30,7 @@ def _document(member: User) -> Document | None:
     region = in_both_languages(Region(member.region).label) if member.region else ""
     return Document(
         title=member.get_full_name(),
-        body="\n".join(
+        body=" · ".join(
             part
             for part in (member.job_title, member.organisation, region, member.expertise)
             if part
