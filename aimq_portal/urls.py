@@ -16,7 +16,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("members.urls")),
+    # Before the communities' own pages: "<slug>/questions/" is never taken for one of them.
+    path("communautes/<slug:slug>/questions/", include("questions.urls")),
     path("communautes/", include("communities.urls")),
+    path("repertoire/", include("directory.urls")),
     path("rencontres/", include("meetings.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),

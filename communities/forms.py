@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aimq_portal.forms import LimitedTextField
-from communities.models import MOTIVATION_MAX_LENGTH
+from communities.models import MOTIVATION_MAX_LENGTH, NotificationChoice
 from submit_once.forms import SubmitOnceMixin
 
 DECISION_MESSAGE_MAX_LENGTH = 2000
@@ -53,3 +53,31 @@ class RemovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The member receives this reason by e-mail."),
     )
+
+
+class NotificationChoicesForm(forms.Form):
+    """One choice per community of the member (radio buttons named ``community-<id>``), all
+    saved by one button."""
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = list(memberships)
+        for membership in self.memberships:
+            self.fields[self.field_name(membership.community_id)] = forms.ChoiceField(
+                label=membership.community.name,
+                choices=NotificationChoice.choices,
+                initial=membership.notifications,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose what you want to receive.")},
+            )
+
+    @staticmethod
+    def field_name(community_id: int) -> str:
+        return f"community-{community_id}"
+
+    def choices(self) -> dict[int, str]:
+        """The chosen values, per community id (once the form is valid)."""
+        return {
+            membership.community_id: self.cleaned_data[self.field_name(membership.community_id)]
+            for membership in self.memberships
+        }

@@ -79,6 +79,15 @@ class Role(models.TextChoices):
     LEAD = "lead", _("Lead")
 
 
+class NotificationChoice(models.TextChoices):
+    """What a member wants to hear of a community between its meetings (questions, answers,
+    new resources). Urgent questions reach everyone who did not choose ``NOTHING``."""
+
+    EVERY = "every", _("Every new question and answer")
+    DIGEST = "digest", _("A weekly digest")
+    NOTHING = "nothing", _("Nothing")
+
+
 class Membership(models.Model):
     """A member's seat in a community. Leads hold a seat too: they count toward capacity."""
 
@@ -93,6 +102,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    notifications = models.CharField(
+        _("notifications"),
+        max_length=10,
+        choices=NotificationChoice.choices,
+        default=NotificationChoice.DIGEST,
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -34,6 +34,9 @@ def export(subject: DataSubject) -> dict[str, Any]:
                 "community": membership.community.name,
                 "role": coded(membership.role, membership.get_role_display()),
                 "since": membership.joined_at,
+                "notifications": coded(
+                    membership.notifications, membership.get_notifications_display()
+                ),
             }
             for membership in memberships.order_by("joined_at", "pk")
         ],

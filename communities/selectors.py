@@ -25,7 +25,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from communities import permissions
-from communities.models import Community, JoinRequest, JoinRequestStatus, Membership, Role
+from communities.models import (
+    Community,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    NotificationChoice,
+    Role,
+)
 from members.models import User
 
 
@@ -310,3 +317,21 @@ def my_communities(*, member: User) -> QuerySet[Membership]:
         .select_related("community")
         .order_by("community__name_fr", "pk")
     )
+
+
+def members_to_notify(
+    *, community_id: int, urgent: bool = False, exclude: User | None = None
+) -> QuerySet[User]:
+    """Who hears of a community event (a new question or answer) at once: the active members
+    who chose every event; for an urgent one, every active member who did not choose nothing.
+    ``exclude`` (the author) never hears of their own event. One query, in id order."""
+    if urgent:
+        wanted = Q(
+            memberships__notifications__in=[NotificationChoice.EVERY, NotificationChoice.DIGEST]
+        )
+    else:
+        wanted = Q(memberships__notifications=NotificationChoice.EVERY)
+    users = User.objects.filter(wanted, memberships__community_id=community_id, is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.order_by("pk")

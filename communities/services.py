@@ -23,6 +23,7 @@ from communities.models import (
     JoinRequest,
     JoinRequestStatus,
     Membership,
+    NotificationChoice,
     Role,
 )
 from communities.signals import membership_ended
@@ -400,3 +401,35 @@ def join_requests_escalate_undecided(*, now: datetime | None = None) -> dict[str
                     emails.notify_join_request_escalation(join_request, audience)
                     escalated[audience].append(join_request.pk)
     return escalated
+
+
+def notification_choice_set(*, member: User, community_id: int, choice: str) -> bool | None:
+    """Sets what ``member`` hears of one community. Idempotent: one conditional UPDATE, so a
+    link followed twice (or a form sent twice) changes nothing the second time. Returns whether
+    the choice changed, or None when the member does not belong to the community (any more)."""
+    if choice not in NotificationChoice.values:
+        raise ValidationError(_("This notification choice does not exist."), code="invalid")
+    memberships = Membership.objects.filter(member=member, community_id=community_id)
+    if memberships.exclude(notifications=choice).update(notifications=choice):
+        return True
+    return False if memberships.exists() else None
+
+
+def notification_choices_set(*, member: User, choices: dict[int, str]) -> list[int]:
+    """The member's form for all their communities: ``choices`` maps community ids to a
+    choice. Communities the member does not belong to are ignored. Returns the ids of the
+    communities whose choice changed."""
+    changed = []
+    with transaction.atomic():
+        for community_id, choice in sorted(choices.items()):
+            if notification_choice_set(member=member, community_id=community_id, choice=choice):
+                changed.append(community_id)
+    return changed
+
+
+def notification_choices_digest_off(*, member: User) -> int:
+    """Unsubscribes from the weekly digest (its List-Unsubscribe link): every community of
+    the member where the choice was the digest changes to nothing. Returns how many changed."""
+    return Membership.objects.filter(member=member, notifications=NotificationChoice.DIGEST).update(
+        notifications=NotificationChoice.NOTHING
+    )

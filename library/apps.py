@@ -7,6 +7,7 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self) -> None:
+        from library import digest  # noqa: F401  (registers its section of the weekly digest)
         from library.personal_data import PART
         from members.personal_data import register_personal_data
 

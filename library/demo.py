@@ -1,7 +1,10 @@
 """Demo resources for the libraries of the demo communities; loading again changes nothing
 (a resource is found again by its community and title)."""
 
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from communities.models import Community, Membership, Role
 from library.models import Kind, Resource, ResourceVersion, Tag, UsefulMark, Visibility
@@ -85,6 +88,10 @@ def load_demo() -> dict:
             )
             if not created:
                 continue
+            # A week of activity: the resources came one a day over the past days, so that the
+            # weekly digest (manage.py send_weekly_digest) has news to tell.
+            posted_at = timezone.now() - timedelta(days=len(RESOURCES) - index, hours=index)
+            Resource.objects.filter(pk=resource.pk).update(created_at=posted_at)
             resource.tags.set([Tag.objects.get_or_create(name=name)[0] for name in planned["tags"]])
             if planned.get("file"):
                 version = ResourceVersion(resource=resource, uploaded_by=author)

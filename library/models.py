@@ -3,13 +3,12 @@ earlier versions, or a link), and the members' "useful" marks, one per member an
 (held by the database)."""
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aimq_portal.validators import validate_single_line
 from communities.models import Community
-from meetings.models import DOCUMENT_EXTENSIONS, https_validator, validate_document_size
+from meetings.models import DOCUMENT_VALIDATORS, https_validator
 
 
 class Kind(models.TextChoices):
@@ -97,13 +96,7 @@ class ResourceVersion(models.Model):
     file = models.FileField(
         _("file"),
         upload_to=resource_upload_to,
-        validators=[
-            FileExtensionValidator(
-                DOCUMENT_EXTENSIONS,
-                message=_("Accepted files: PDF, Word, Excel, PowerPoint, PNG or JPEG."),
-            ),
-            validate_document_size,
-        ],
+        validators=DOCUMENT_VALIDATORS,
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

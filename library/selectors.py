@@ -1,10 +1,10 @@
 """The library's reads: what a reader may see, and the community's meeting follow-ups."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.models import Community, Membership
 from library.models import Resource, Visibility
-from meetings.models import FollowUp
+from meetings.models import FollowUp, FollowUpDocument
 
 
 def visible_visibilities(user, community: Community) -> list[str]:
@@ -71,33 +71,51 @@ def community_tags(*, user, community: Community) -> list[str]:
     return sorted(set(resources.values_list("tags__name", flat=True)) - {None})
 
 
-def meeting_followups(*, user, community: Community) -> list[dict]:
-    """The follow-ups of the community's meetings (minutes, documents, recording), as the
-    reader may see them: members and staff see everything, others what a lead shared."""
-    private = user.is_authenticated and (
-        user.is_staff or Membership.objects.filter(community=community, member=user).exists()
-    )
-    followups = (
-        FollowUp.objects.filter(meeting__community=community)
+def meeting_followups(*, user, community: Community) -> QuerySet[FollowUp]:
+    """The follow-ups of the community's meetings that show the reader something, newest
+    first: members and staff see every follow-up with content, others those where a lead
+    shared the minutes, a document or the recording. Filtered in SQL, so a page of them can
+    be taken; ``followup_items`` tells what of each the reader sees."""
+    followups = FollowUp.objects.filter(meeting__community=community)
+    with_documents = Exists(FollowUpDocument.objects.filter(followup=OuterRef("pk")))
+    if _sees_everything(user, community):
+        shown = ~Q(minutes="") | ~Q(recording_url="") | Q(with_documents)
+    else:
+        shown = (
+            (Q(minutes_public=True) & ~Q(minutes=""))
+            | (Q(recording_public=True) & ~Q(recording_url=""))
+            | (Q(documents_public=True) & Q(with_documents))
+        )
+    return (
+        followups.filter(shown)
         .select_related("meeting")
         .prefetch_related("documents")
-        .order_by("-meeting__starts_at")
+        .order_by("-meeting__starts_at", "-pk")
     )
+
+
+def followup_items(followups, *, user, community: Community) -> list[dict]:
+    """What the reader sees of each follow-up (of one page of ``meeting_followups``)."""
+    private = _sees_everything(user, community)
     items = []
     for followup in followups:
-        minutes = bool(followup.minutes) and (private or followup.minutes_public)
         documents = list(followup.documents.all()) if private or followup.documents_public else []
         recording = bool(followup.recording_url) and (private or followup.recording_public)
-        if minutes or documents or recording:
-            items.append(
-                {
-                    "meeting": followup.meeting,
-                    "minutes": minutes,
-                    "documents": documents,
-                    "recording_url": followup.recording_url if recording else "",
-                }
-            )
+        items.append(
+            {
+                "meeting": followup.meeting,
+                "minutes": bool(followup.minutes) and (private or followup.minutes_public),
+                "documents": documents,
+                "recording_url": followup.recording_url if recording else "",
+            }
+        )
     return items
+
+
+def _sees_everything(user, community: Community) -> bool:
+    return user.is_authenticated and (
+        user.is_staff or Membership.objects.filter(community=community, member=user).exists()
+    )
 
 
 def member_resources(user) -> QuerySet[Resource]:

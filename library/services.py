@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from communities.models import Community
+from communities.models import Community, Membership
 from communities.permissions import can_decide_requests, is_member
 from library.models import Resource, ResourceVersion, Tag, UsefulMark, Visibility
 from members.models import User
@@ -115,9 +115,17 @@ def resource_remove(*, resource: Resource, removed_by: User) -> None:
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
+def can_mark_useful(user, resource: Resource) -> bool:
+    """ "Useful" counts what members of the association found useful: a member of any community
+    who may see the resource marks it; a visitor's account without a seat does not."""
+    return user.is_authenticated and Membership.objects.filter(member=user).exists()
+
+
 def useful_toggle(*, resource: Resource, member: User) -> bool:
     """Marks the resource useful for the member, or takes the mark back; returns whether it is
     now marked. Two concurrent marks leave one row (the unique constraint)."""
+    if not can_mark_useful(member, resource):
+        raise PermissionDenied
     deleted, _ = UsefulMark.objects.filter(resource=resource, member=member).delete()
     if deleted:
         return False

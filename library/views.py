@@ -22,6 +22,7 @@ from library.models import Kind, Resource
 from submit_once.services import submit_once
 
 RESOURCES_PER_PAGE = 20
+FOLLOWUPS_PER_PAGE = 10
 
 
 def _resource_or_404(request: HttpRequest, pk: int) -> Resource:
@@ -66,6 +67,11 @@ def community_library(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    followups = Paginator(
+        selectors.meeting_followups(user=request.user, community=community), FOLLOWUPS_PER_PAGE
+    ).get_page(request.GET.get("suivis"))
+    followups_query = request.GET.copy()
+    followups_query.pop("suivis", None)
     return render(
         request,
         "library/library.html",
@@ -81,7 +87,11 @@ def community_library(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
             "can_post": services.can_post(request.user, community),
             "show_authors": selectors.can_see_authors(request.user, community),
-            "followups": selectors.meeting_followups(user=request.user, community=community),
+            "followups": followups,
+            "followup_items": selectors.followup_items(
+                followups.object_list, user=request.user, community=community
+            ),
+            "followups_query": followups_query.urlencode(),
         },
     )
 
@@ -98,7 +108,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": list(resource.versions.all()),
             "can_change": services.can_change(request.user, resource),
             "show_authors": selectors.can_see_authors(request.user, resource.community),
-            "can_mark": request.user.is_authenticated,
+            "can_mark": services.can_mark_useful(request.user, resource),
             "marked": selectors.is_marked_useful(user=request.user, resource=resource),
         },
     )

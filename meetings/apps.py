@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings import (
+            digest,  # noqa: F401  (registers its section of the weekly digest)
             emails,  # noqa: F401  (registers its e-mail kinds)
             receivers,  # noqa: F401  (connects the signal receivers)
             search_sources,  # noqa: F401  (meetings, minutes and documents in the search)

@@ -65,6 +65,17 @@ def validate_document_size(file) -> None:
         )
 
 
+# The checks every uploaded document passes, wherever it is shared (follow-ups, the library,
+# questions): its extension and its size on the field, its first bytes in the form or clean().
+DOCUMENT_VALIDATORS = [
+    FileExtensionValidator(
+        DOCUMENT_EXTENSIONS,
+        message=_("Accepted files: PDF, Word, Excel, PowerPoint, PNG or JPEG."),
+    ),
+    validate_document_size,
+]
+
+
 FORMATTING_HELP = _(
     "Lines are kept as typed. A blank line separates paragraphs; lines starting with “-” or "
     "“1.” make a list; **bold**, *italic*, [text](https://…) for a link."
@@ -481,13 +492,7 @@ class FollowUpDocument(models.Model):
     file = models.FileField(
         _("file"),
         upload_to="meetings/followups/%Y/%m/",
-        validators=[
-            FileExtensionValidator(
-                DOCUMENT_EXTENSIONS,
-                message=_("Accepted files: PDF, Word, Excel, PowerPoint, PNG or JPEG."),
-            ),
-            validate_document_size,
-        ],
+        validators=DOCUMENT_VALIDATORS,
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

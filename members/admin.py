@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.models import User
-from members.services import account_close
+from members.models import ExpertiseArea, User
+from members.services import account_close, expertise_area_merge
 
 
 @admin.register(User)
@@ -26,6 +27,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "first_name", "last_name", "organisation", "job_title", "expertise")
     readonly_fields = ("privacy_consent_at", "closed_at")
     actions = ["close_accounts"]
+    filter_horizontal = ("expertise_areas", "groups", "user_permissions")
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a member would cascade through their memberships (a seat freed without the
@@ -45,12 +47,24 @@ class UserAdmin(DjangoUserAdmin):
                     "organisation_type",
                     "region",
                     "phone",
+                    "expertise_areas",
                     "expertise",
                     "preferred_language",
                 )
             },
         ),
-        (_("Privacy"), {"fields": ("privacy_consent_at", "contact_visible", "closed_at")}),
+        (
+            _("Privacy"),
+            {
+                "fields": (
+                    "privacy_consent_at",
+                    "contact_visible",
+                    "directory_listed",
+                    "directory_contact_visible",
+                    "closed_at",
+                )
+            },
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -83,6 +97,61 @@ class UserAdmin(DjangoUserAdmin):
             request,
             ngettext("%(count)d account closed.", "%(count)d accounts closed.", closed)
             % {"count": closed},
+            messages.SUCCESS,
+        )
+        return None
+
+
+@admin.register(ExpertiseArea)
+class ExpertiseAreaAdmin(admin.ModelAdmin):
+    """Staff curate the vocabulary: add an area, rename it in both languages, stop offering it
+    (members who chose it keep it), or merge duplicates into one."""
+
+    list_display = ("label_fr", "label_en", "slug", "is_active", "member_count")
+    list_editable = ("is_active",)
+    list_filter = ("is_active",)
+    search_fields = ("label_fr", "label_en", "slug")
+    prepopulated_fields = {"slug": ("label_fr",)}
+    actions = ["merge_areas"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj: ExpertiseArea) -> int:
+        return obj.member_count
+
+    @admin.action(description=_("Merge the selected areas into one"), permissions=["change"])
+    def merge_areas(self, request, queryset):
+        """Asks which of the selected areas to keep, then gives it to every member who chose
+        one of the others, and deletes those (``members.services.expertise_area_merge``)."""
+        areas = list(queryset.order_by("label_fr"))
+        if len(areas) < 2:
+            self.message_user(
+                request, _("Select at least two areas to merge them."), messages.WARNING
+            )
+            return None
+        keep = next((area for area in areas if str(area.pk) == request.POST.get("keep")), None)
+        if request.POST.get("post") != "yes" or keep is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Merge these areas of expertise?"),
+                "opts": self.model._meta,
+                "areas": areas,
+                "selected": [area.pk for area in areas],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "missing_choice": request.POST.get("post") == "yes",
+            }
+            return TemplateResponse(request, "members/admin/merge_areas_confirm.html", context)
+        gained = expertise_area_merge(keep=keep, duplicates=areas)
+        self.message_user(
+            request,
+            ngettext(
+                "Merged into “%(area)s”; %(count)d member gained it.",
+                "Merged into “%(area)s”; %(count)d members gained it.",
+                gained,
+            )
+            % {"area": keep.label_fr, "count": gained},
             messages.SUCCESS,
         )
         return None

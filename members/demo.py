@@ -3,7 +3,8 @@
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from members.models import Region, User
+from members.models import ExpertiseArea, Region, User
+from members.vocabulary import vocabulary_seed
 
 DEMO_PASSWORD = "demo-aimq-2026"
 
@@ -37,6 +38,27 @@ ORGANISATIONS = [
     ("Ville de Lévis", "municipality", Region.CHAUDIERE_APPALACHES),
     ("MRC de Drummond", "mrc", Region.CENTRE_DU_QUEBEC),
 ]
+# Areas of expertise (slugs of the vocabulary seeded by migration 0005), picked by member
+# number, so that the directory answers real questions: the members of the MRC d'Abitibi
+# (6, 18, 30) manage pavements, "who has done a pavement-management plan in Abitibi?"
+AREA_SETS = [
+    ["gestion-des-actifs", "plans-d-intervention"],
+    ["eau-potable", "eaux-usees"],
+    ["appels-d-offres"],
+    ["eaux-pluviales", "adaptation-climatique"],
+    ["ponts-et-ponceaux", "surveillance-de-chantier"],
+    ["mrc-ententes-intermunicipales", "voirie-deneigement"],
+    ["gestion-des-chaussees", "plans-d-intervention", "gestion-des-actifs"],
+]
+FREE_EXPERTISE = [
+    "Réfection des égouts unitaires et séparation des réseaux.",
+    "Inspection télévisée des conduites.",
+    "",
+    "Bassins de rétention et jardins de pluie.",
+    "",
+    "Ententes de fourniture de services entre municipalités.",
+    "Auscultation des chaussées et plan quinquennal de réfection.",
+]
 JOB_TITLES = [
     "Ingénieur municipal",
     "Ingénieure de projets",
@@ -59,11 +81,19 @@ def _account(email: str, **fields) -> User:
     return user
 
 
+def _areas(email: str, slugs: list[str]) -> None:
+    """The member's areas, unless they already have some (loading again changes nothing)."""
+    user = User.objects.get(email=email)
+    if not user.expertise_areas.exists():
+        user.expertise_areas.set(ExpertiseArea.objects.filter(slug__in=slugs))
+
+
 def demo_member_email(index: int) -> str:
     return f"membre{index:02d}@example.org"
 
 
 def load_demo_members(count: int = 40) -> dict:
+    vocabulary_seed()
     _account(
         "admin@example.org",
         first_name="Admin",
@@ -87,5 +117,10 @@ def load_demo_members(count: int = 40) -> dict:
             phone=f"418 555-{index:04d}",
             # About a third let their communities see their e-mail and phone.
             contact_visible=index % 3 == 0,
+            expertise=FREE_EXPERTISE[index % len(FREE_EXPERTISE)],
+            # Most are in the directory; half of those show their contact details there.
+            directory_listed=index % 8 != 0,
+            directory_contact_visible=index % 2 == 0,
         )
-    return {"members": User.objects.count()}
+        _areas(demo_member_email(index), AREA_SETS[index % len(AREA_SETS)])
+    return {"members": User.objects.count(), "areas of expertise": ExpertiseArea.objects.count()}

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from members.models import User
+from members.models import ExpertiseArea, User
 from members.selectors import users_owning_email
 from members.services import PROFILE_FIELDS, consent_record
 from submit_once.forms import SubmitOnceMixin
@@ -115,15 +115,44 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         return email
 
 
+class ExpertiseAreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ExpertiseArea) -> str:
+        return obj.label
+
+
 class ProfileForm(forms.ModelForm):
+    expertise_areas = ExpertiseAreaChoiceField(
+        label=_("Areas of expertise"),
+        queryset=ExpertiseArea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the areas you know well: the members' directory finds you by them."),
+    )
+
     class Meta:
         model = User
-        fields = list(PROFILE_FIELDS)
+        fields = [
+            *PROFILE_FIELDS[: PROFILE_FIELDS.index("expertise")],
+            "expertise_areas",
+            *PROFILE_FIELDS[PROFILE_FIELDS.index("expertise") :],
+        ]
         widgets = {"expertise": forms.Textarea(attrs={"rows": 4})}
-        labels = {"contact_visible": CONTACT_VISIBLE_LABEL}
+        labels = {
+            "contact_visible": CONTACT_VISIBLE_LABEL,
+            "expertise": _("Other areas of expertise"),
+            "directory_listed": _("List me in the members' directory"),
+            "directory_contact_visible": _(
+                "Show my e-mail address and phone number in the members' directory"
+            ),
+        }
+        help_texts = {
+            "expertise": _("Anything the list above does not name, in your own words."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Built per form, in the reader's language's order; retired areas are not offered.
+        self.fields["expertise_areas"].queryset = ExpertiseArea.objects.active().by_label()
         # A member is known to the communities by name, organisation and region.
         for name in ("first_name", "last_name", "organisation", "region"):
             self.fields[name].required = True

@@ -1,10 +1,24 @@
+import unicodedata
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aimq_portal.validators import validate_single_line
+
+
+def searchable(text: str) -> str:
+    """``text`` as the directory compares it: lower case, without accents, one space between
+    words, typographic apostrophes as plain ones. Stored this way and applied to what is
+    typed, so that "egout" finds "égouts" and "Levis" finds "Lévis" on SQLite and PostgreSQL
+    alike, with a plain ``contains``."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.replace("\u2019", "'").casefold().split())
 
 
 class Region(models.TextChoices):
@@ -39,6 +53,54 @@ class OrganisationType(models.TextChoices):
 class Language(models.TextChoices):
     FRENCH = "fr-ca", _("French")
     ENGLISH = "en", _("English")
+
+
+class ExpertiseAreaQuerySet(models.QuerySet):
+    def active(self) -> "ExpertiseAreaQuerySet":
+        return self.filter(is_active=True)
+
+    def by_label(self) -> "ExpertiseAreaQuerySet":
+        """In the reader's language's alphabetical order."""
+        return self.order_by(f"label_{_language_suffix()}", "pk")
+
+
+def _language_suffix() -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return "en" if language.startswith("en") else "fr"
+
+
+class ExpertiseArea(models.Model):
+    """An area of expertise of the shared vocabulary staff curate, so that members who do the
+    same work describe it with the same words and the directory finds them. A retired area is
+    deactivated rather than deleted: the members who chose it keep it, and it comes back if it
+    is switched on again."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    label_fr = models.CharField(
+        _("label (French)"), max_length=120, unique=True, validators=[validate_single_line]
+    )
+    label_en = models.CharField(
+        _("label (English)"), max_length=120, validators=[validate_single_line]
+    )
+    is_active = models.BooleanField(
+        _("offered to members"),
+        default=True,
+        help_text=_("Untick to stop offering this area; members who chose it keep it."),
+    )
+
+    objects = ExpertiseAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area of expertise")
+        verbose_name_plural = _("areas of expertise")
+        ordering = ["label_fr"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return getattr(self, f"label_{_language_suffix()}") or self.label_fr
 
 
 class MemberManager(UserManager):
@@ -108,6 +170,12 @@ class User(AbstractUser):
         blank=True,
         help_text=_("For example: asset management plans, calls for tenders, storm water."),
     )
+    expertise_areas = models.ManyToManyField(
+        ExpertiseArea,
+        verbose_name=_("areas of expertise (from the list)"),
+        related_name="members",
+        blank=True,
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=5,
@@ -126,6 +194,25 @@ class User(AbstractUser):
             "and the association's staff see them in any case, to run the communities."
         ),
     )
+    # The directory shows members to every member of the association, beyond the communities
+    # the privacy policy speaks of: a new use, so a separate choice, off unless turned on
+    # (Loi 25), and contact details there are a further one.
+    directory_listed = models.BooleanField(
+        _("listed in the members' directory"),
+        default=False,
+        help_text=_(
+            "Every member of the association can then find your name, organisation, region, "
+            "communities and areas of expertise in the directory."
+        ),
+    )
+    directory_contact_visible = models.BooleanField(
+        _("contact details shown in the members' directory"),
+        default=False,
+        help_text=_("Your e-mail address and phone number, for every member of the association."),
+    )
+    # ``searchable`` of the name, organisation and free expertise text, kept by save(): what
+    # the directory's text box compares with.
+    search_text = models.TextField(editable=False, blank=True, default="")
     # Set when the member closes their account: the row stays, anonymised, so that the history
     # of decisions and attendance keeps pointing somewhere.
     closed_at = models.DateTimeField(_("account closed"), null=True, blank=True)
@@ -142,6 +229,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    SEARCHED_FIELDS = ("first_name", "last_name", "organisation", "expertise")
+
+    def save(self, *args, **kwargs):
+        self.search_text = searchable(
+            " ".join(getattr(self, field) for field in self.SEARCHED_FIELDS)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -3,9 +3,10 @@
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.utils import timezone
+from django.db.models import Prefetch
+from django.utils import timezone, translation
 
-from members.models import User
+from members.models import ExpertiseArea, Region, User
 from members.personal_data import DataSubject, coded, personal_data_parts
 from notifications.selectors import messages_sent_to
 
@@ -68,6 +69,10 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             ),
             "region": coded(user.region, user.get_region_display()),
             "phone": user.phone,
+            "expertise_areas": [
+                coded(area.slug, area.label)
+                for area in user.expertise_areas.order_by("label_fr", "pk")
+            ],
             "expertise": user.expertise,
             "preferred_language": coded(
                 user.preferred_language, user.get_preferred_language_display()
@@ -76,6 +81,8 @@ def member_data_export(*, user: User) -> dict[str, Any]:
         "privacy": {
             "consent_given_at": user.privacy_consent_at,
             "contact_visible_to_fellow_members": user.contact_visible,
+            "listed_in_members_directory": user.directory_listed,
+            "contact_visible_in_members_directory": user.directory_contact_visible,
         },
         "account": {
             "joined_at": user.date_joined,
@@ -109,3 +116,39 @@ def account_close_summaries(*, user: User) -> list[dict[str, Any]]:
         for part in personal_data_parts()
         if part.closure_template and part.closure_context is not None
     ]
+
+
+def with_expertise_areas(members):
+    """``members`` (a User queryset) with their active areas of expertise prefetched as
+    ``active_expertise_areas``, in the reader's language's order: one query for any number."""
+    return members.prefetch_related(
+        Prefetch(
+            "expertise_areas",
+            queryset=ExpertiseArea.objects.active().by_label(),
+            to_attr="active_expertise_areas",
+        )
+    )
+
+
+def member_searchable_text(member: User) -> str:
+    """What a search index should know of a member to find them by what they do: name,
+    organisation, region, the labels of their active areas of expertise in both languages,
+    and their free expertise text. One query (none when ``member`` comes from
+    ``with_expertise_areas``). Whether the reader may find them (``directory_listed``, an open
+    account) is the caller's business."""
+    areas = getattr(member, "active_expertise_areas", None)
+    if areas is None:
+        areas = list(member.expertise_areas.active().order_by("label_fr", "pk"))
+    region_labels = []
+    if member.region:
+        for language in ("fr-ca", "en"):
+            with translation.override(language):
+                region_labels.append(str(Region(member.region).label))
+    parts = [
+        member.get_full_name(),
+        member.organisation,
+        *dict.fromkeys(region_labels),
+        *(label for area in areas for label in dict.fromkeys([area.label_fr, area.label_en])),
+        member.expertise,
+    ]
+    return "\n".join(part for part in parts if part)

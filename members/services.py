@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from members.models import Language, User
+from members.models import ExpertiseArea, Language, User
 from members.personal_data import DataSubject, former_member_label, personal_data_parts
 from members.selectors import data_subject
 from notifications.services import messages_forget_address
@@ -28,6 +28,8 @@ PROFILE_FIELDS = (
     "expertise",
     "preferred_language",
     "contact_visible",
+    "directory_listed",
+    "directory_contact_visible",
 )
 
 # What a closed account keeps of its profile: nothing but the defaults.
@@ -42,6 +44,8 @@ _CLEARED_PROFILE = {
     "expertise": "",
     "preferred_language": Language.FRENCH,
     "contact_visible": False,
+    "directory_listed": False,
+    "directory_contact_visible": False,
 }
 
 CLOSED_EMAIL_DOMAIN = "invalid.example"
@@ -65,7 +69,49 @@ def profile_update(*, user: User, data: dict) -> User:
         stored.save(update_fields=changed)
         for field in changed:
             setattr(user, field, getattr(stored, field))
+    if "expertise_areas" in data:
+        _expertise_areas_set(member=stored, chosen=data["expertise_areas"])
     return stored
+
+
+def _expertise_areas_set(*, member: User, chosen) -> None:
+    """The member's areas become the active ones ``chosen``. Areas staff deactivated are not
+    offered on the form, so the member could not keep them by ticking: they stay as they are
+    (and come back into view if staff switch them on again). The chosen areas are read again
+    under a lock: one that staff merged into another meanwhile is gone, not an error."""
+    active = list(
+        ExpertiseArea.objects.select_for_update()
+        .filter(pk__in=[area.pk for area in chosen], is_active=True)
+        .order_by("pk")
+    )
+    retired = list(member.expertise_areas.filter(is_active=False))
+    member.expertise_areas.set([*active, *retired])
+
+
+@transaction.atomic
+def expertise_area_merge(*, keep: ExpertiseArea, duplicates) -> int:
+    """Merges ``duplicates`` into ``keep`` (staff curating the vocabulary): every member who
+    chose a duplicate has ``keep`` instead, and the duplicates go. Returns how many members
+    gained ``keep``. The areas are locked first, so a member saving their profile meanwhile
+    waits instead of choosing an area that is about to go."""
+    duplicate_ids = [area.pk for area in duplicates if area.pk != keep.pk]
+    list(
+        ExpertiseArea.objects.select_for_update()
+        .filter(pk__in=[keep.pk, *duplicate_ids])
+        .order_by("pk")
+    )
+    link = User.expertise_areas.through
+    holders = set(
+        link.objects.filter(expertisearea_id__in=duplicate_ids).values_list("user_id", flat=True)
+    )
+    already = set(link.objects.filter(expertisearea_id=keep.pk).values_list("user_id", flat=True))
+    gained = sorted(holders - already)
+    link.objects.bulk_create(
+        [link(user_id=user_id, expertisearea_id=keep.pk) for user_id in gained],
+        ignore_conflicts=True,
+    )
+    ExpertiseArea.objects.filter(pk__in=duplicate_ids).delete()
+    return len(gained)
 
 
 def consent_record(*, user: User, contact_visible: bool) -> User:
@@ -140,6 +186,7 @@ def account_close(*, user: User) -> User:
         user.save()
         user.groups.clear()
         user.user_permissions.clear()
+        user.expertise_areas.clear()
         _delete_sessions(user)
     return user
 

@@ -20,7 +20,11 @@ from members.services import account_close, consent_record, profile_update
 
 @login_required
 def profile_detail(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/profile_detail.html", {"member": request.user})
+    context = {
+        "member": request.user,
+        "expertise_areas": request.user.expertise_areas.active().by_label(),
+    }
+    return render(request, "members/profile_detail.html", context)
 
 
 @login_required

@@ -10,8 +10,9 @@ staff only, everyone else is sent to its login page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -19,11 +20,14 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from communities import notification_links
 from communities import services as community_services
 from communities.models import Community, Decision, JoinRequest, Membership
+from digest.models import DigestSent
 from library import services as library_services
 from library.models import Resource, Tag, UsefulMark
 from meetings.models import (
@@ -36,8 +40,10 @@ from meetings.models import (
     Rsvp,
     SeatRequest,
 )
-from members.models import User
+from members.models import ExpertiseArea, User
 from notifications.models import OutboxMessage
+from questions import services as question_services
+from questions.models import Answer, Question
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -97,6 +103,9 @@ class World:
     own: dict[str, list[str]] = field(default_factory=dict)
     # A's library: one resource per visibility (the member's), each with a file.
     library: dict[str, Resource] = field(default_factory=dict)
+    # Questions: A's (asked by the member, with an attachment, solved by the lead's answer; the
+    # member answered too) and B's (asked by its member).
+    questions: dict[str, Any] = field(default_factory=dict)
 
 
 def _person(first: str, last: str, email: str, **extra) -> User:
@@ -352,6 +361,7 @@ def build_world() -> World:
         kind="tool",
         url="https://example.org/alpha-a-retirer",
     )
+    _questions(world)
     world.own = {name: _identity(person) if person else [] for name, person in world.people.items()}
     world.own["member"].append(MEMBER_DIETARY_NEEDS)
     # Two more people who receive A's e-mails without being among the visitors.
@@ -431,18 +441,68 @@ def _secrets(world: World, *, a_declined: User) -> dict[str, dict[str, list[str]
                 world.a_request.motivation,
                 MEMBER_DIETARY_NEEDS,
             ],
+            "questions": [],  # filled by _questions
         },
         "b": {
             "members": [_name(person) for person in b_members],
             "contacts": _contacts(*b_members, people["lead_of_other"]),
             "places": _places(world.b_hybrid, world.b_past),
             "requests": [*_identity(world.b_requester), world.b_request.motivation],
+            "questions": [],
         },
     }
 
 
+def _questions(world: World) -> None:
+    """A's question and its thread, B's question; their words are secrets of their community
+    (members and staff only)."""
+    people = world.people
+    a_question = question_services.question_ask(
+        community=world.a,
+        author=people["member"],
+        title="Question alpha ponceau",
+        details="Détails alpha du ponceau effondré",
+        attachment=SimpleUploadedFile("alpha-ponceau.pdf", b"%PDF-1.4 alpha"),
+    )
+    a_solution = question_services.answer_post(
+        question=a_question, author=people["lead"], body="Réponse alpha du responsable"
+    )
+    a_answer = question_services.answer_post(
+        question=a_question, author=people["member"], body="Réponse alpha du membre"
+    )
+    # Its author's edit window stays open however long the matrix runs.
+    Answer.objects.filter(pk=a_answer.pk).update(created_at=timezone.now() + timedelta(days=1))
+    a_answer.refresh_from_db()
+    question_services.question_solve(
+        question=a_question, answer=a_solution, member=people["member"]
+    )
+    b_question = question_services.question_ask(
+        community=world.b,
+        author=people["member_of_other"],
+        title="Question bêta chaussée",
+        details="Détails bêta de la chaussée",
+    )
+    # What these wrote to the outbox (the member hears of the lead's answer) would be sent
+    # with the next event the e-mail tests below trigger, and counted as theirs.
+    OutboxMessage.objects.filter(kind__startswith="questions.").delete()
+    world.questions = {
+        "a": a_question,
+        "a_solution": a_solution,
+        "a_answer": a_answer,
+        "b": b_question,
+    }
+    world.secrets["a"]["questions"] = [
+        a_question.title,
+        a_question.details,
+        a_solution.body,
+        a_answer.body,
+        "alpha-ponceau.pdf",
+    ]
+    world.secrets["b"]["questions"] = [b_question.title, b_question.details]
+
+
 # Who may see which kind of secret, per community.
-_FELLOWS = {"members", "shared_contacts", "places"}
+_FELLOWS = {"members", "shared_contacts", "places", "questions"}
 _EVERYTHING = {*_FELLOWS, "contacts", "requests"}
 RIGHTS = {
     "anonymous": {},
@@ -616,8 +676,60 @@ def _marks(world: World, user) -> list:
     return sorted(UsefulMark.objects.values_list("resource_id", "member_id"))
 
 
+_A_QUESTION_AUTHOR_200 = answers(
+    anonymous=LOGIN, member=200, member_of_other=404, lead_of_other=404, lead=403, staff=403
+)
+_A_MODERATORS_200 = answers(
+    anonymous=LOGIN, member=403, member_of_other=404, lead_of_other=404, lead=200, staff=200
+)
+
+
+def _a_question(world: World) -> dict:
+    return {"slug": world.a.slug, "pk": world.questions["a"].pk}
+
+
+def _a_answer(name: str) -> Callable[[World], dict]:
+    def kwargs(world: World) -> dict:
+        return {**_a_question(world), "answer_pk": world.questions[name].pk}
+
+    return kwargs
+
+
+def _to_a_question(world: World) -> str:
+    return f"/communautes/{world.a.slug}/questions/{world.questions['a'].pk}/"
+
+
+_TO_A_QUESTION = Redirect(_to_a_question)
+_TO_AN_ANSWER = Redirect(lambda world: _to_a_question(world) + r"#answer-\d+", regex=True)
+
+
+def _question_state(world: World, user) -> list:
+    return sorted(Question.objects.values_list("pk", "title", "details", "solved_at"))
+
+
+def _answer_state(world: World, user) -> list:
+    return sorted(
+        Answer.objects.values_list("pk", "body", "is_solution", "removed_at", "removed_by")
+    )
+
+
 def _slug(world: World) -> dict:
     return {"slug": world.a.slug}
+
+
+def _notification_token(world: World, choice: str) -> dict:
+    url = notification_links.choice_url(
+        user_id=world.people["member"].pk, community_id=world.a.pk, choice=choice
+    )
+    return {"token": urlsplit(url).path.rstrip("/").rsplit("/", 1)[1]}
+
+
+def reverse_link(world: World, choice: str) -> str:
+    return reverse("communities:notification_link", kwargs=_notification_token(world, choice))
+
+
+def _notification_choices(world: World, user) -> list:
+    return sorted(Membership.objects.values_list("member_id", "community_id", "notifications"))
 
 
 def _request_state(world: World, user) -> tuple:
@@ -817,6 +929,44 @@ PORTAL: list[Entry] = [
     # Communities
     Entry("communities:list", "GET", everyone(200)),
     Entry("communities:my_requests", "GET", signed_in(200)),
+    # Notification choices: each their own; staff here belong to no community (nothing to save).
+    Entry("communities:notifications", "GET", signed_in(200)),
+    Entry(
+        "communities:notifications",
+        "POST",
+        {
+            **signed_in(Redirect(lambda world: "/communautes/mes-notifications/")),
+            "staff": 200,
+        },
+        data=lambda world: {f"community-{world.a.pk}": "every", f"community-{world.b.pk}": "every"},
+        state=_notification_choices,
+    ),
+    # The e-mails' one-click links: the signed address is the authority, no log-in needed.
+    Entry(
+        "communities:notification_link",
+        "GET",
+        everyone(200),
+        kwargs=lambda world: _notification_token(world, "digest"),
+        state=_notification_choices,
+        bearer="member",
+        a_page=True,
+    ),
+    Entry(
+        "communities:notification_link",
+        "POST",
+        everyone(Redirect(lambda world: reverse_link(world, "every"))),
+        kwargs=lambda world: _notification_token(world, "every"),
+        state=_notification_choices,
+        bearer="member",
+    ),
+    Entry(
+        "communities:notification_link",
+        "GET",
+        everyone(404),
+        kwargs=lambda world: {"token": _notification_token(world, "every")["token"][:-3] + "xyz"},
+        state=_notification_choices,
+        label="tampered",
+    ),
     Entry(
         "communities:inbox",
         "GET",
@@ -1163,6 +1313,10 @@ PORTAL: list[Entry] = [
     # Search: open to all; each finds what they may see (tests/search/test_visibility.py).
     Entry("search:search", "GET", everyone(200)),
     Entry("search:search", "GET", everyone(200), data=lambda world: {"q": "rencontre"}, label="q"),
+    # The members' directory: for every signed-in member. Nobody in this world chose to be
+    # listed, so no secret (a member's name, their contact details) may show there.
+    Entry("directory:list", "GET", signed_in(200)),
+    Entry("directory:list", "POST", everyone(405)),
     # Talks: the recordings leads shared with everyone, open to all.
     Entry("talks:list", "GET", everyone(200)),
     Entry("talks:feed_rss", "GET", everyone(200)),
@@ -1273,7 +1427,8 @@ PORTAL: list[Entry] = [
             member_of_other=404,
             lead_of_other=404,
             lead=_TO_PRIVATE_RESOURCE,
-            staff=_TO_PRIVATE_RESOURCE,
+            # "Useful" counts members' marks: staff hold no seat.
+            staff=403,
         ),
         kwargs=_private_resource,
         state=_marks,
@@ -1281,10 +1436,157 @@ PORTAL: list[Entry] = [
     Entry(
         "library:useful",
         "POST",
-        signed_in(Redirect(lambda world: f"/bibliotheque/{world.library['public'].pk}/")),
+        {
+            **signed_in(Redirect(lambda world: f"/bibliotheque/{world.library['public'].pk}/")),
+            "staff": 403,
+        },
         kwargs=lambda world: {"pk": world.library["public"].pk},
         state=_marks,
         label="public",
+    ),
+    # Questions to peers: A's members and staff only. The member asked A's question (and may
+    # edit it and say which answer solved it); the lead and staff moderate the answers.
+    Entry("questions:list", "GET", _A_MEMBERS_200, kwargs=_slug, a_page=True),
+    Entry("questions:ask", "GET", _A_MEMBERS_200, kwargs=_slug, a_page=True),
+    Entry(
+        "questions:ask",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=Redirect(
+                lambda world: rf"/communautes/{world.a.slug}/questions/\d+/", regex=True
+            ),
+            member_of_other=404,
+            lead_of_other=404,
+            lead=Redirect(lambda world: rf"/communautes/{world.a.slug}/questions/\d+/", regex=True),
+            staff=Redirect(
+                lambda world: rf"/communautes/{world.a.slug}/questions/\d+/", regex=True
+            ),
+        ),
+        kwargs=_slug,
+        data=lambda world: {"title": "Question alpha nouvelle", "details": "Détails nouveaux"},
+        state=_question_state,
+        a_page=True,
+    ),
+    Entry("questions:detail", "GET", _A_MEMBERS_200, kwargs=_a_question, a_page=True),
+    Entry("questions:attachment", "GET", _A_MEMBERS_200, kwargs=_a_question, a_page=True),
+    Entry("questions:edit", "GET", _A_QUESTION_AUTHOR_200, kwargs=_a_question, a_page=True),
+    Entry(
+        "questions:edit",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_A_QUESTION,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=403,
+            staff=403,
+        ),
+        kwargs=_a_question,
+        data=lambda world: {"title": "Question alpha reformulée", "details": "Autres détails"},
+        state=_question_state,
+        a_page=True,
+    ),
+    Entry("questions:answer", "GET", signed_in(405), kwargs=_a_question),
+    Entry(
+        "questions:answer",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_AN_ANSWER,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_AN_ANSWER,
+            staff=_TO_AN_ANSWER,
+        ),
+        kwargs=_a_question,
+        data=lambda world: {"body": "Réponse alpha nouvelle"},
+        state=_answer_state,
+        a_page=True,
+    ),
+    Entry("questions:solve", "GET", signed_in(405), kwargs=_a_answer("a_answer")),
+    Entry(
+        "questions:solve",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_A_QUESTION,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=403,
+            staff=403,
+        ),
+        kwargs=_a_answer("a_answer"),
+        state=_answer_state,
+    ),
+    Entry("questions:unsolve", "GET", signed_in(405), kwargs=_a_question),
+    Entry(
+        "questions:unsolve",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_A_QUESTION,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=403,
+            staff=403,
+        ),
+        kwargs=_a_question,
+        state=_question_state,
+    ),
+    Entry(
+        "questions:answer_edit",
+        "GET",
+        _A_QUESTION_AUTHOR_200,  # the member wrote this answer too
+        kwargs=_a_answer("a_answer"),
+        a_page=True,
+    ),
+    Entry(
+        "questions:answer_edit",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=_TO_AN_ANSWER,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=403,
+            staff=403,
+        ),
+        kwargs=_a_answer("a_answer"),
+        data=lambda world: {"body": "Réponse alpha corrigée"},
+        state=_answer_state,
+        a_page=True,
+    ),
+    Entry(
+        "questions:answer_remove",
+        "GET",
+        _A_MODERATORS_200,
+        kwargs=_a_answer("a_answer"),
+        a_page=True,
+    ),
+    Entry(
+        "questions:answer_remove",
+        "POST",
+        answers(
+            anonymous=LOGIN,
+            member=403,
+            member_of_other=404,
+            lead_of_other=404,
+            lead=_TO_AN_ANSWER,
+            staff=_TO_AN_ANSWER,
+        ),
+        kwargs=_a_answer("a_solution"),
+        state=_answer_state,
+    ),
+    Entry(
+        # B's question under A's address: found under its own community only.
+        "questions:detail",
+        "GET",
+        answers(
+            anonymous=LOGIN, member=404, member_of_other=404, lead_of_other=404, lead=404, staff=404
+        ),
+        kwargs=lambda world: {"slug": world.a.slug, "pk": world.questions["b"].pk},
+        label="other_community",
     ),
     Entry(
         # Uploaded files are served only through the download above: the storage's own
@@ -1329,8 +1631,26 @@ ADMIN_MODELS: dict[str, dict] = {
         "delete": 403,
     },
     "meetings_followup": {"object": lambda world: world.a_past.followup.pk, "add": 403},
+    # The vocabulary of areas of expertise, curated by staff.
+    "members_expertisearea": {
+        "object": lambda world: ExpertiseArea.objects.get(slug="eau-potable").pk
+    },
     "library_resource": {"object": lambda world: world.library["community"].pk},
     "library_tag": {"object": lambda world: Tag.objects.get_or_create(name="alpha")[0].pk},
+    "questions_question": {"object": lambda world: world.questions["a"].pk},
+    "questions_answer": {"object": lambda world: world.questions["a_answer"].pk},
+    # The sweep's claims: read only (deleting one would send that week's digest again).
+    "digest_digestsent": {
+        "object": lambda world: (
+            DigestSent.objects.get_or_create(
+                member=world.people["member"],
+                week=date(2026, 11, 30),
+                defaults={"since": timezone.now()},
+            )[0].pk
+        ),
+        "add": 403,
+        "delete": 403,
+    },
     "library_usefulmark": {
         "object": lambda world: (
             UsefulMark.objects.get_or_create(
@@ -1390,6 +1710,7 @@ def _admin_entries() -> list[Entry]:
                 "communities",
                 "meetings",
                 "library",
+                "questions",
                 "notifications",
             )
         ],

@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from aimq_portal.validators import has_control_characters
+from communities import notification_links
 from meetings.formatting import to_plain_text
 from meetings.models import DOCUMENT_EXTENSIONS, DOCUMENT_MAX_BYTES, FollowUpDocument, Meeting
 from members.models import OrganisationType, Region, User
@@ -569,6 +570,30 @@ TARGETS = [
         lambda w: {"minutes": "<p>Compte rendu</p>", "recording_url": "https://v.example.org/1"},
     ),
     Target("feed regenerate", "member", _path("meetings:feed_regenerate")),
+    Target(
+        "notification choices",
+        "member",
+        _path("communities:notifications"),
+        lambda w: {
+            f"community-{w.community.pk}": choice_of("every", "digest", "nothing", "tout"),
+            f"community-{w.full_community.pk}": TEXT,
+        },
+        lambda w: {f"community-{w.community.pk}": "every"},
+    ),
+    Target(
+        # A mail client's one-click POST, or a button of the page: no log-in, no CSRF token.
+        "notification link",
+        "anonymous",
+        lambda client, w: (
+            urlsplit(
+                notification_links.choice_url(
+                    user_id=w.member.pk, community_id=w.community.pk, choice="every"
+                )
+            ).path
+        ),
+        lambda w: {"List-Unsubscribe": choice_of("One-Click", "Autre"), "choice": TEXT},
+        lambda w: {"choice": "every"},
+    ),
 ]
 
 

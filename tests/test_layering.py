@@ -1,6 +1,8 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
-then members (the user app), then communities, then search (the index the apps above feed),
-then meetings, then talks (the public
+then members (the user app), then communities, then search (the index the apps above
+feed), then digest (the weekly digest, whose
+sections the apps above register), then directory (the members' directory, which reads
+memberships), then meetings, then talks (the public
 recordings). A lower app never imports a higher one, not even lazily inside a function; a
 higher app contributes to a lower one by registering with it (signals, the personal data
 registry of members.personal_data)."""
@@ -18,9 +20,12 @@ LAYERS = [
     "members",
     "communities",
     "search",
+    "digest",
+    "directory",
     "meetings",
     "talks",
     "library",
+    "questions",
 ]
 
 

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members.models import ExpertiseArea
+from members.vocabulary import vocabulary_seed
 from tests.factories import (
     CommunityFactory,
     JoinRequestFactory,
@@ -32,6 +34,7 @@ def _count(client, url: str) -> int:
 @pytest.fixture
 def world():
     """A community led by ``lead``, with a meeting, and a staff member."""
+    vocabulary_seed()
     community = CommunityFactory(capacity=500)
     lead = LeadMembershipFactory(community=community).member
     meeting = MeetingFactory(community=community)
@@ -43,11 +46,18 @@ def _grow(world, count: int) -> None:
     requests, other communities with their leads and meetings."""
     community, meeting = world["community"], world["meeting"]
     for _ in range(count):
-        member = MembershipFactory(community=community).member
+        # Listed in the directory, with areas of expertise and a second community.
+        member = MembershipFactory(
+            community=community, member__directory_listed=True, member__expertise="égouts"
+        ).member
+        member.expertise_areas.set(
+            ExpertiseArea.objects.filter(slug__in=["gestion-des-chaussees", "eau-potable"])
+        )
         RsvpFactory(meeting=meeting, member=member)
         JoinRequestFactory(community=community)
         other = CommunityFactory()
         LeadMembershipFactory(community=other)
+        MembershipFactory(community=other, member=member)
         MeetingFactory(community=other)
         MeetingFactory(community=community)
 
@@ -61,8 +71,14 @@ PAGES = {
     "lead inbox": ("lead", lambda w: reverse("communities:inbox")),
     "staff inbox": ("staff", lambda w: reverse("communities:inbox")),
     "home": ("lead", lambda w: reverse("home")),
+    "my notifications": ("lead", lambda w: reverse("communities:notifications")),
     "talks": ("lead", lambda w: reverse("talks:list")),
     "search": ("lead", lambda w: reverse("search:search") + "?q=rencontre"),
+    "directory": ("lead", lambda w: reverse("directory:list")),
+    "directory search": (
+        "lead",
+        lambda w: reverse("directory:list") + "?area=gestion-des-chaussees&region=04&q=egout",
+    ),
     "admin community change": (
         "staff",
         lambda w: reverse("admin:communities_community_change", args=[w["community"].pk]),
@@ -100,3 +116,46 @@ def test_data_export_reads_the_outbox_by_its_indexed_lower_case_column():
     assert "UPPER(" not in sql and "LIKE" not in sql  # no case folding at query time
     assert "someone@example.org" in sql
     assert OutboxMessage._meta.get_field("to_email").db_index
+
+
+def _grow_questions(community, question, asker, count: int) -> None:
+    """Adds ``count`` questions (one in three urgent, none solved) each with two answers,
+    one of them removed by moderation, and ``count`` answers to ``question``."""
+    from questions.models import Answer, Question
+
+    for index in range(count):
+        peer = MembershipFactory(community=community).member
+        other = Question.objects.create(
+            community=community, author=peer, title=f"Q{index}", details=".", urgent=index % 3 == 0
+        )
+        Answer.objects.create(question=other, author=asker, body="Réponse")
+        Answer.objects.create(question=other, author=peer, body="Retirée", removed_by=asker)
+        Answer.objects.create(question=question, author=peer, body=f"Réponse {index}")
+
+
+@pytest.mark.parametrize("page", ["questions list", "question page", "question page of its author"])
+def test_questions_pages_cost_the_same_queries_with_more_data(client, world, page):
+    from django.utils import timezone
+
+    from questions.models import Question
+
+    community, lead = world["community"], world["lead"]
+    asker = MembershipFactory(community=community).member
+    question = Question.objects.create(
+        community=community, author=asker, title="Ponceau", details="Effondré"
+    )
+    client.force_login(asker if page == "question page of its author" else lead)
+    if page == "questions list":
+        url = reverse("questions:list", args=[community.slug])
+    else:
+        url = reverse("questions:detail", args=[community.slug, question.pk])
+
+    _grow_questions(community, question, asker, FEW)
+    question.answers.filter(pk=question.answers.first().pk).update(is_solution=True)
+    Question.objects.filter(pk=question.pk).update(solved_at=timezone.now())
+    _count(client, url)
+    few = _count(client, url)
+    _grow_questions(community, question, asker, MANY - FEW)
+    many = _count(client, url)
+
+    assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"

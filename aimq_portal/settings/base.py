@@ -46,9 +46,12 @@ INSTALLED_APPS = [
     "members",
     "communities",
     "search",
+    "digest",
+    "directory",
     "meetings",
     "talks",
     "library",
+    "questions",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +357,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submit_once.tasks.prune_submissions",
         "schedule": crontab(hour=4, minute=30),
     },
+    # The weekly digest of the members who chose it: Monday morning, Montréal time (see digest).
+    "send-weekly-digests": {
+        "task": "digest.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
     # next in line (see meetings.seats).
     "expire-seat-offers": {
@@ -370,6 +378,8 @@ MEETING_REMINDER_OFFSETS = [
 # member it is offered to, and how long before the meeting every offer ends at the latest.
 MEETING_SEAT_OFFER_HOURS = env.int("MEETING_SEAT_OFFER_HOURS", default=48)
 MEETING_SEAT_OFFER_CUTOFF_HOURS = env.int("MEETING_SEAT_OFFER_CUTOFF_HOURS", default=3)
+# How long an answer to a peer's question can be edited by its author after it is posted.
+QUESTIONS_ANSWER_EDIT_MINUTES = env.int("QUESTIONS_ANSWER_EDIT_MINUTES", default=15)
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {

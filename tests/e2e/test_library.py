@@ -24,7 +24,7 @@ def test_a_member_shares_a_template_and_a_fellow_finds_it_useful(
 
     sign_in(author)
     page.goto(reverse("library:community", args=[community.slug]))
-    expect(page.get_by_text("Aucune ressource n’a encore été partagée ici.")).to_be_visible()
+    expect(page.get_by_text("Aucune ressource n'a encore été partagée ici.")).to_be_visible()
     screenshot("library-empty")
 
     page.get_by_role("link", name="Partager une ressource").first.click()
@@ -48,6 +48,6 @@ def test_a_member_shares_a_template_and_a_fellow_finds_it_useful(
     screenshot("library-resource")
 
     page.goto(reverse("library:community", args=[community.slug]))
-    expect(page.get_by_text("1 membre l’a trouvée utile")).to_be_visible()
+    expect(page.get_by_text("1 membre l'a trouvée utile")).to_be_visible()
     assert_accessible_at_both_widths(page, "the library")
     screenshot("library")

@@ -21,6 +21,7 @@ PAGES = [
     ("my-meetings", "member", lambda w: reverse("meetings:mine")),
     ("profile", "member", lambda w: reverse("members:profile")),
     ("search", "member", lambda w: reverse("search:search") + "?q=ville"),
+    ("directory", "member", lambda w: reverse("directory:list")),
     ("privacy", "anonymous", lambda w: reverse("privacy")),
     ("sign-up", "anonymous", lambda w: reverse("account_signup")),
     ("log-in", "anonymous", lambda w: reverse("account_login")),

@@ -222,8 +222,20 @@ def test_a_member_marks_a_resource_useful_once(client, community, fellow):
     client.post(url)
     assert UsefulMark.objects.filter(resource=resource, member=fellow).count() == 1
     detail = client.get(reverse("library:detail", args=[resource.pk])).content.decode()
-    assert "1 membre l’a trouvée utile" in detail or "1 membre" in detail
+    assert "1 membre l'a trouvée utile" in detail
     client.post(url)
+    assert not UsefulMark.objects.exists()
+
+
+def test_an_account_without_a_seat_cannot_mark_a_public_resource(client, community, fellow):
+    resource = make(community, fellow, visibility=Visibility.PUBLIC)
+    outsider = UserFactory()
+    client.force_login(outsider)
+    detail = client.get(reverse("library:detail", args=[resource.pk]))
+    assert detail.status_code == 200
+    assert reverse("library:useful", args=[resource.pk]) not in detail.content.decode()
+
+    assert client.post(reverse("library:useful", args=[resource.pk])).status_code == 403
     assert not UsefulMark.objects.exists()
 
 
@@ -245,6 +257,50 @@ def test_meeting_follow_ups_appear_in_the_library(client, community, fellow):
     assert "Rencontre de printemps" not in client.get(url).content.decode()
     client.force_login(fellow)
     assert "Rencontre de printemps" in client.get(url).content.decode()
+
+
+def test_visitors_see_only_what_a_lead_shared_of_a_follow_up(client, community):
+    from meetings.models import FollowUp
+
+    shared = MeetingFactory(community=community, title="Rencontre partagée")
+    FollowUp.objects.create(
+        meeting=shared, recording_url="https://video.example.org/r", recording_public=True
+    )
+    kept = MeetingFactory(community=community, title="Rencontre gardée")
+    FollowUp.objects.create(meeting=kept, minutes="Privé", recording_url="https://x.example.org")
+    page = client.get(reverse("library:community", args=[community.slug])).content.decode()
+    assert "Rencontre partagée" in page
+    assert "https://video.example.org/r" in page
+    assert "Rencontre gardée" not in page
+
+
+def test_follow_ups_come_ten_a_page_newest_first_keeping_the_filters(client, community, fellow):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import FollowUp
+
+    start = timezone.now() - timedelta(days=400)
+    for number in range(12):
+        meeting = MeetingFactory(
+            community=community,
+            title=f"Rencontre n° {number:02}",
+            starts_at=start + timedelta(days=30 * number),
+        )
+        FollowUp.objects.create(meeting=meeting, minutes=f"Compte rendu {number}")
+    client.force_login(fellow)
+    url = reverse("library:community", args=[community.slug])
+
+    first = client.get(url, {"kind": Kind.GUIDE})
+    titles = [item["meeting"].title for item in first.context["followup_items"]]
+    assert titles == [f"Rencontre n° {number:02}" for number in range(11, 1, -1)]
+    assert "kind=guide&amp;suivis=2" in first.content.decode()
+
+    second = client.get(url, {"kind": Kind.GUIDE, "suivis": 2})
+    titles = [item["meeting"].title for item in second.context["followup_items"]]
+    assert titles == ["Rencontre n° 01", "Rencontre n° 00"]
+    assert second.context["kind"] == Kind.GUIDE
 
 
 def test_the_community_page_links_to_its_library(client, community):

@@ -144,6 +144,17 @@ def test_a_freed_seat_is_offered_to_the_first_in_line_and_held_for_them(room, ru
         services.rsvp_set(meeting=room, member=second, response="in_person")
 
 
+def test_the_page_says_a_seat_is_held_for_an_offer_not_taken_by_someone_coming(client, room):
+    [first] = _in_line(room, 1)
+    services.rsvp_set(meeting=room, member=room.holder, response="declined")
+    client.force_login(room.holder)
+
+    page = client.get(reverse("meetings:detail", args=[room.pk])).content.decode()
+
+    assert "1 sur 1 occupées · dont 1 réservée pour un membre à qui une place est offerte" in page
+    assert "Personne n'a encore annoncé sa présence." in page
+
+
 def test_the_offered_member_takes_the_seat_by_answering_in_person(room):
     [first] = _in_line(room, 1)
     services.rsvp_set(meeting=room, member=room.holder, response="declined")

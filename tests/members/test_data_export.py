@@ -117,6 +117,8 @@ def test_download_holds_the_profile_consent_and_account(member_client, member):
     assert data["privacy"] == {
         "consent_given_at": "2026-01-15T14:00:00Z",
         "contact_visible_to_fellow_members": True,
+        "listed_in_members_directory": False,
+        "contact_visible_in_members_directory": False,
     }
     assert data["account"]["joined_at"]
     assert sorted(address["email"] for address in data["email_addresses"]) == sorted(
@@ -270,8 +272,10 @@ def test_download_costs_a_fixed_number_of_queries(client, member, django_assert_
     client.force_login(member)
     # The session and the user; the member's confirmed addresses, every address on the
     # account, the outbox; then each app's part (communities four, meetings nine: the
-    # reminders sent, then their meetings; the library three: resources, their tags, marks).
-    with django_assert_max_num_queries(21):
+    # reminders sent, then their meetings; the library three: resources, their tags, marks;
+    # the digest one: the weeks it was written; the areas of expertise one; the questions two:
+    # questions asked, answers written).
+    with django_assert_max_num_queries(24):
         client.get(EXPORT_URL)
 
 

@@ -32,7 +32,13 @@ def notes_part():
 
 
 def test_the_apps_above_register_their_parts():
-    assert [part.name for part in personal_data_parts()] == ["communities", "meetings", "library"]
+    assert [part.name for part in personal_data_parts()] == [
+        "communities",
+        "digest",
+        "meetings",
+        "library",
+        "questions",
+    ]
 
 
 def test_a_registered_part_is_in_the_download(member_client, member, notes_part):
