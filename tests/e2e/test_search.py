@@ -45,7 +45,7 @@ def test_a_member_finds_a_resource_by_a_word_of_its_pdf(page, sign_in, community
     sign_in(member)
     # From 1200 to 1399 px the navbar holds the search button alone: it opens the search page.
     page.goto(reverse("home"))
-    navigation(page).get_by_role("button", name="Rechercher").click()
+    navigation(page).get_by_role("button", name="Lancer la recherche").click()
     expect(page.get_by_role("searchbox", name="Mots à chercher")).to_be_focused()
     # Wider, the box itself.
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -90,7 +90,7 @@ def test_on_a_phone_the_search_box_is_in_the_menu(page, community):
     navigation(page).get_by_role("button", name="Afficher ou masquer le menu").click()
     search_box = navigation(page).get_by_role("searchbox", name="Mots à chercher")
     search_box.fill("signalisation")
-    navigation(page).get_by_role("button", name="Rechercher").click()
+    navigation(page).get_by_role("button", name="Lancer la recherche").click()
 
     expect(page.get_by_role("link", name="Atelier de signalisation")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
