@@ -42,7 +42,3 @@ class SearchConfig(AppConfig):
 
     name = "search"
     verbose_name = _("Search")
-
-    def ready(self) -> None:
-        # The members (below this app) are indexed by this app itself.
-        from search import member_source  # noqa: F401

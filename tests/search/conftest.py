@@ -103,5 +103,7 @@ def world(cast):
     FollowUpDocument.objects.create(
         followup=followup, title="Zircon document privé", file=pdf_upload("prive.pdf", "Texte")
     )
-    UserFactory(first_name="Zircon", last_name="Expert", expertise="Ponceaux")
+    UserFactory(
+        first_name="Zircon", last_name="Expert", expertise="Ponceaux", directory_listed=True
+    )
     return cast

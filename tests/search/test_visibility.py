@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from members import services as members_services
-from members.models import User
+from members.models import ExpertiseArea, User
 from search.models import SearchEntry
 from tests.search.conftest import ASSOCIATION, COMMUNITY, EVERYONE, SIGNED_IN
 
@@ -90,6 +90,28 @@ def test_a_members_profile_edit_is_found_at_once(client, world):
 
     assert found(client, "chaussees abitibi") == {("members.member", "Zircon Expert")}
     assert not found(client, "ponceaux")
+
+
+def test_a_member_not_listed_in_the_directory_is_not_found(client, world):
+    client.force_login(world.loner)
+    expert = User.objects.get(first_name="Zircon")
+    members_services.profile_update(user=expert, data={"directory_listed": False})
+
+    assert not found(client, "ponceaux")
+
+
+def test_a_member_is_found_by_an_area_of_expertise_in_either_language(client, world):
+    client.force_login(world.loner)
+    expert = User.objects.get(first_name="Zircon")
+    area = ExpertiseArea.objects.create(
+        slug="zirconologie", label_fr="Zirconologie appliquée", label_en="Applied zirconology"
+    )
+    expert.expertise_areas.add(area)
+
+    assert found(client, "zirconologie appliquee") == {("members.member", "Zircon Expert")}
+    assert found(client, "applied zirconology") == {("members.member", "Zircon Expert")}
+    response = client.get(reverse("search:search"), {"q": "applied zirconology"})
+    assert response.context["page"].object_list[0].url == "/repertoire/?q=Zircon+Expert"
 
 
 def test_a_member_without_consent_is_not_found(client, world):
