@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from library import services as library_services
 from library.models import Kind, Visibility
 from meetings.models import FollowUp, FollowUpDocument
+from questions.models import Question
 from tests.factories import (
     CommunityFactory,
     LeadMembershipFactory,
@@ -72,6 +73,7 @@ COMMUNITY = {
     ("library.resource", "Zircon ressource communauté"),
     ("meetings.minutes", "Zircon procès-verbal privé"),
     ("meetings.document", "Zircon document privé"),
+    ("questions.question", "Zircon question"),
 }
 
 
@@ -102,6 +104,9 @@ def world(cast):
     followup = FollowUp.objects.create(meeting=private, minutes="Bilan confidentiel.")
     FollowUpDocument.objects.create(
         followup=followup, title="Zircon document privé", file=pdf_upload("prive.pdf", "Texte")
+    )
+    Question.objects.create(
+        community=cast.community, author=cast.member, title="Zircon question", details="Qui sait?"
     )
     UserFactory(
         first_name="Zircon", last_name="Expert", expertise="Ponceaux", directory_listed=True

@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 from library import services as library_services
 from library.models import Kind, Resource, ResourceVersion, Visibility
 from meetings import services as meetings_services
+from questions import services as questions_services
 from search.models import Audience, SearchEntry
 from tests.factories import MeetingFactory
 from tests.search.conftest import pdf_upload
@@ -349,3 +350,20 @@ def test_a_follow_up_is_found_as_the_lead_shares_it(client, cast):
     meetings_services.followup_document_remove(document=document, removed_by=cast.lead)
 
     assert found(client, "circuits") == set()
+
+
+def test_a_question_is_found_by_its_answers_until_one_is_removed(client, cast):
+    question = questions_services.question_ask(
+        community=cast.community, author=cast.member, title="Sel ou abrasif?", details="Pour 2027."
+    )
+    answer = questions_services.answer_post(
+        question=question, author=cast.lead, body="Nous utilisons de la saumure."
+    )
+    assert found(client, "saumure") == set()  # a visitor: the community's questions are not theirs
+    client.force_login(cast.member)
+    assert found(client, "saumure") == {("questions.question", "Sel ou abrasif?")}
+
+    questions_services.answer_remove(answer=answer, moderator=cast.lead)
+
+    assert found(client, "saumure") == set()
+    assert found(client, "abrasif") == {("questions.question", "Sel ou abrasif?")}
