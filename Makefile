@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install browser-tools run test lint format messages bench demo clean
+.PHONY: install browser-tools bench-tools run test lint format messages bench bench-signup demo clean
 # apt needs root: sudo when the caller is not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
@@ -54,9 +54,22 @@ messages: install
 	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore '.uv/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore '.uv/*'
 
-# Timings no test can assert (they depend on the machine): sign-up must take as long for an
-# address that has an account as for a new one (no account enumeration by timing).
-bench: install
+# The load tool of `make bench`: Debian's wrk (never one built by hand).
+bench-tools:
+	@command -v wrk >/dev/null || $(SUDO) apt-get install -y --no-install-recommends wrk \
+		|| ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk)
+
+# Timings no test can assert (they depend on the machine). The portal against a stock Django
+# project on the large data set, on PostgreSQL and Redis (bench/run.py: BENCH_DATABASE_URL,
+# BENCH_REDIS_URL), writing docs/BENCHMARKS.md; SCALE=10 for a quick run (100: 300
+# communities, 30,000 members). Then the sign-up timing.
+SCALE ?= 100
+bench: install bench-tools bench-signup
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
+
+# Sign-up must take as long for an address that has an account as for a new one (no account
+# enumeration by timing).
+bench-signup: install
 	$(PY) -m tests.bench_signup_timing
 
 demo: install

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aimq_portal.redirects import safe_next
-from communities import permissions, selectors, services
+from communities import cards, permissions, selectors, services
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
 from communities.selectors import ViewerStatus
@@ -62,9 +61,9 @@ def _render_community(
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.community_list_page(
-        user=request.user, page_number=request.GET.get("page"), per_page=COMMUNITIES_PAGE_SIZE
-    )
+    # The cards are cached, the same for everyone; the visitor's status is read for them.
+    page = cards.cards_page(page_number=request.GET.get("page"), per_page=COMMUNITIES_PAGE_SIZE)
+    selectors.viewer_statuses(page.object_list, request.user)
     return render(
         request,
         "communities/community_list.html",
@@ -221,10 +220,10 @@ def _decision_prefix(join_request: JoinRequest) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     if not selectors.lead_inbox_badge(user=request.user).shown:
         raise PermissionDenied
-    page = Paginator(selectors.lead_inbox(user=request.user), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = selectors.lead_inbox_page(
+        user=request.user, page_number=request.GET.get("page"), per_page=INBOX_PAGE_SIZE
     )
-    join_requests = list(page.object_list)
+    join_requests = page.object_list
     for join_request in join_requests:
         join_request.decision_form = DecisionForm(prefix=_decision_prefix(join_request))
     return render(request, "communities/inbox.html", {"join_requests": join_requests, "page": page})

@@ -639,6 +639,9 @@ def _documents(world: World, user) -> list:
 _A_LIBRARY_WRITERS_200 = answers(
     anonymous=LOGIN, member=200, member_of_other=403, lead_of_other=403, lead=200, staff=200
 )
+_A_HEALTH_200 = answers(
+    anonymous=LOGIN, member=403, member_of_other=403, lead_of_other=403, lead=200, staff=200
+)
 _A_MEMBERS_200 = answers(
     anonymous=LOGIN, member=200, member_of_other=404, lead_of_other=404, lead=200, staff=200
 )
@@ -1313,6 +1316,23 @@ PORTAL: list[Entry] = [
     # Search: open to all; each finds what they may see (tests/search/test_visibility.py).
     Entry("search:search", "GET", everyone(200)),
     Entry("search:search", "GET", everyone(200), data=lambda world: {"q": "rencontre"}, label="q"),
+    # Community health: A's page (and its CSV) for A's leads and staff; the overview of every
+    # community (and its CSV) for staff. Others signed in know the community, not its figures.
+    *[
+        Entry(name, "GET", _A_HEALTH_200, kwargs=_slug, a_page=True)
+        for name in ("health:community", "health:community_csv")
+    ],
+    *[
+        Entry(name, "GET", staff_only(200, others=403) | {"anonymous": LOGIN})
+        for name in ("health:overview", "health:overview_csv")
+    ],
+    *[
+        Entry(name, "POST", signed_in(405, anonymous=405), kwargs=kwargs)
+        for name, kwargs in (
+            ("health:community", _slug),
+            ("health:overview", lambda world: {}),
+        )
+    ],
     # The members' directory: for every signed-in member. Nobody in this world chose to be
     # listed, so no secret (a member's name, their contact details) may show there.
     Entry("directory:list", "GET", signed_in(200)),

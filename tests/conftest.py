@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import translation
 
 from tests.factories import StaffFactory, UserFactory
@@ -65,9 +65,11 @@ def pytest_collection_modifyitems(config, items):
 def _fresh_cache():
     """allauth's rate limits live in the cache; without this a mail sent in one test (say a
     confirmation, limited to one per address every 3 minutes) silences the next test's."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,13 +16,13 @@ PRINT_CACHE = (
     "import json, django\n"
     "from django.conf import settings\n"
     "django.setup()\n"
-    "print(json.dumps(settings.CACHES['default']))\n"
+    "print(json.dumps(settings.CACHES[ALIAS]))\n"
 )
 FILES = "django.core.cache.backends.filebased.FileBasedCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
 
 
-def _cache(tmp_path, **env_vars) -> dict:
+def _cache(tmp_path, alias="default", **env_vars) -> dict:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", ""),
@@ -31,7 +31,7 @@ def _cache(tmp_path, **env_vars) -> dict:
         **env_vars,
     }
     result = subprocess.run(
-        [sys.executable, "-c", PRINT_CACHE],
+        [sys.executable, "-c", PRINT_CACHE.replace("ALIAS", repr(alias))],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -76,3 +76,19 @@ def test_the_test_suite_keeps_a_fresh_memory_cache_per_test():
     assert settings.CACHES["default"]["BACKEND"] == (
         "django.core.cache.backends.locmem.LocMemCache"
     )
+
+
+def test_shared_fragments_go_to_the_configured_redis_apart_from_other_keys(tmp_path):
+    fragments = _cache(tmp_path, alias="fragments", CACHE_URL="redis://cache:6379/2")
+
+    assert fragments["BACKEND"] == REDIS
+    assert fragments["LOCATION"] == "redis://cache:6379/2"
+    assert fragments["KEY_PREFIX"] == "aimq:fragments"
+
+
+def test_without_redis_shared_fragments_stay_in_each_process_s_memory(tmp_path):
+    """Their version key is in the default cache, shared by the processes (see
+    communities.cards), so a process's memory never serves a stale card."""
+    fragments = _cache(tmp_path, alias="fragments")
+
+    assert fragments["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -3,7 +3,8 @@ then members (the user app), then communities, then search (the index the apps a
 feed), then digest (the weekly digest, whose
 sections the apps above register), then directory (the members' directory, which reads
 memberships), then meetings, then talks (the public
-recordings). A lower app never imports a higher one, not even lazily inside a function; a
+recordings), library, questions, and health at the top (its figures read them all). A
+lower app never imports a higher one, not even lazily inside a function; a
 higher app contributes to a lower one by registering with it (signals, the personal data
 registry of members.personal_data)."""
 
@@ -26,6 +27,7 @@ LAYERS = [
     "talks",
     "library",
     "questions",
+    "health",
 ]
 
 

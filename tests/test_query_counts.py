@@ -3,6 +3,7 @@ read once with a few rows and once with many more (members, answers, requests, m
 communities), and both readings must cost the same number of queries."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +26,8 @@ FEW, MANY = 3, 20
 
 
 def _count(client, url: str) -> int:
+    # The cost of rendering the page, not of reading shared fragments back from the cache.
+    caches["fragments"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -72,6 +75,12 @@ PAGES = {
     "staff inbox": ("staff", lambda w: reverse("communities:inbox")),
     "home": ("lead", lambda w: reverse("home")),
     "my notifications": ("lead", lambda w: reverse("communities:notifications")),
+    "health overview": ("staff", lambda w: reverse("health:overview")),
+    "health overview csv": ("staff", lambda w: reverse("health:overview_csv")),
+    "health community page": (
+        "lead",
+        lambda w: reverse("health:community", args=[w["community"].slug]),
+    ),
     "talks": ("lead", lambda w: reverse("talks:list")),
     "search": ("lead", lambda w: reverse("search:search") + "?q=rencontre"),
     "directory": ("lead", lambda w: reverse("directory:list")),
@@ -159,3 +168,80 @@ def test_questions_pages_cost_the_same_queries_with_more_data(client, world, pag
     many = _count(client, url)
 
     assert few == many, f"{page}: {few} queries with {FEW} rows, {many} with {MANY}"
+
+
+def _grow_health(count: int) -> None:
+    """Adds ``count`` communities, each with a lead, a decided and a pending request, a meeting
+    held this year with attendance in person and online, a resource and an answered question."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from communities.models import JoinRequest
+    from library.models import Resource
+    from meetings.models import Attendance
+    from questions.models import Answer, Question
+
+    now = timezone.now()
+    for _ in range(count):
+        community = CommunityFactory()
+        lead = LeadMembershipFactory(community=community).member
+        member = MembershipFactory(community=community).member
+        JoinRequestFactory(community=community)
+        decided = JoinRequestFactory(community=community, status="approved")
+        JoinRequest.objects.filter(pk=decided.pk).update(decided_at=now)
+        meeting = MeetingFactory(
+            community=community,
+            starts_at=now - timedelta(days=1),
+            ends_at=now - timedelta(hours=20),
+        )
+        Attendance.objects.create(meeting=meeting, member=lead, mode="in_person")
+        Attendance.objects.create(meeting=meeting, member=member, mode="online")
+        Resource.objects.create(community=community, title="Gabarit", kind="template")
+        question = Question.objects.create(community=community, title="Ponceau", details="?")
+        Answer.objects.create(question=question, body="Ainsi.")
+
+
+@pytest.mark.parametrize("page", ["health overview", "health overview csv"])
+def test_the_health_overview_costs_the_same_with_3_or_30_communities(client, page):
+    client.force_login(StaffFactory())
+    url = reverse("health:overview" if page == "health overview" else "health:overview_csv")
+
+    _grow_health(3)
+    _count(client, url)  # warms what is read once per process
+    few = _count(client, url)
+    _grow_health(27)
+    many = _count(client, url)
+
+    assert few == many
+
+
+def test_a_communitys_health_page_costs_the_same_with_3_or_30_meetings_held(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Attendance
+
+    community = CommunityFactory(capacity=500)
+    lead = LeadMembershipFactory(community=community).member
+    client.force_login(lead)
+    url = reverse("health:community", args=[community.slug])
+
+    def grow(count: int) -> None:
+        for index in range(count):
+            starts_at = timezone.now() - timedelta(days=5 + index * 10)
+            meeting = MeetingFactory(
+                community=community, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+            )
+            for mode in ("in_person", "online"):
+                member = MembershipFactory(community=community).member
+                Attendance.objects.create(meeting=meeting, member=member, mode=mode)
+
+    grow(3)
+    _count(client, url)
+    few = _count(client, url)
+    grow(27)
+    many = _count(client, url)
+
+    assert few == many

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "talks",
     "library",
     "questions",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,25 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# Rendered fragments that are the same for everyone (the community cards, per language) go to
+# the "fragments" cache: the same Redis when one is configured, else each process's memory.
+# Their version key lives in the shared "default" cache, so a change made in one process (a
+# gunicorn worker, the Celery worker) makes every process render again.
+CACHES["fragments"] = (
+    {
+        **CACHES["default"],
+        "KEY_PREFIX": "aimq:fragments",
+        # A day at most: entries of old versions are never read again and expire.
+        "TIMEOUT": 60 * 60 * 24,
+    }
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "aimq-fragments",
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 2_000},
+    }
+)
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -361,6 +381,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-weekly-digests": {
         "task": "digest.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # The staff's monthly health summary of the communities: the first of the month, Montréal
+    # morning (see health.services: written once per month).
+    "send-monthly-health-summary": {
+        "task": "health.tasks.send_monthly_health_summary",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
     },
     # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
     # next in line (see meetings.seats).

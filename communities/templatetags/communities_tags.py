@@ -1,6 +1,6 @@
 from django import template
 
-from communities import selectors
+from communities import cards, selectors
 from communities.models import JoinRequestStatus
 
 register = template.Library()
@@ -34,7 +34,8 @@ def home_communities(context) -> dict:
     }
 
 
-@register.inclusion_tag("communities/includes/front_door.html")
-def front_door_communities() -> dict:
-    """The public home page's communities: mandate, leads, seats left or waiting list."""
-    return {"communities": selectors.front_door_communities()}
+@register.simple_tag
+def front_door_communities() -> str:
+    """The public home page's communities: mandate, leads, seats left or waiting list. The
+    same for every visitor, so rendered once per language (see communities.cards)."""
+    return cards.front_door_html()

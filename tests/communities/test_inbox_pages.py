@@ -23,7 +23,8 @@ def test_waiting_list_positions_are_counted_per_community():
     requests = [JoinRequestFactory(community=c) for c in (first, second, first, second, first)]
     staff = UserFactory(is_staff=True)
 
-    positions = {r.pk: (r.position, r.community_is_full) for r in selectors.lead_inbox(user=staff)}
+    page = selectors.lead_inbox_page(user=staff, page_number=1, per_page=10)
+    positions = {r.pk: (r.position, r.community_is_full) for r in page.object_list}
 
     assert [positions[r.pk] for r in requests] == [
         (1, True),
@@ -32,6 +33,18 @@ def test_waiting_list_positions_are_counted_per_community():
         (2, True),
         (3, True),
     ]
+
+
+def test_a_community_with_seats_left_is_not_full_in_the_inbox():
+    open_one = CommunityFactory(capacity=3)
+    MembershipFactory(community=open_one)
+    full = _full_community("Voirie")
+    waiting, pending = JoinRequestFactory(community=full), JoinRequestFactory(community=open_one)
+
+    page = selectors.lead_inbox_page(user=UserFactory(is_staff=True), page_number=1, per_page=10)
+
+    full_by_request = {r.pk: r.community_is_full for r in page.object_list}
+    assert full_by_request == {waiting.pk: True, pending.pk: False}
 
 
 def test_inbox_is_paginated_and_keeps_positions_on_later_pages(client, english):

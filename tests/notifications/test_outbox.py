@@ -11,8 +11,9 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import relay as relay_module
@@ -167,6 +168,24 @@ def test_claims_take_the_oldest_due_messages_first():
 
     assert [m.pk for m in claim_batch(size=1)] == [older.pk]
     assert [m.pk for m in claim_batch(size=1)] == [newer.pk]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_claim_is_one_update_returning_what_it_took():
+    """The batch is picked and stamped by one statement (FOR UPDATE SKIP LOCKED inside), then
+    read with its recipients: two statements per batch, whatever its size."""
+    for number in range(5):
+        _write(key=f"note:{number}")
+    with CaptureQueriesContext(connection) as queries:
+        claimed = claim_batch(size=3)
+
+    statements = [query["sql"] for query in queries if not query["sql"].startswith("SAVEPOINT")]
+    statements = [sql for sql in statements if not sql.startswith("RELEASE SAVEPOINT")]
+    assert len(claimed) == 3
+    assert len(statements) == 2
+    assert statements[0].startswith("UPDATE") and "SKIP LOCKED" in statements[0]
+    assert "RETURNING" in statements[0]
+    assert len(claim_batch(size=10)) == 2  # the other two, not the three held
 
 
 # Failures

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         summary = load_demo_members()
         from django.apps import apps
 
-        for app_label in ("communities", "meetings", "library", "questions"):
+        for app_label in ("communities", "meetings", "library", "questions", "health"):
             if apps.is_installed(app_label):
                 try:
                     module = __import__(f"{app_label}.demo", fromlist=["load_demo"])

@@ -1,0 +1,139 @@
+"""The community cards, rendered once per language and shared by every visitor.
+
+A card (name, summary, leads, seats, open or full) is the same for everyone; only the visitor's
+own status (member, lead, request pending, place on the waiting list) differs, and the list
+page renders it beside the cached card, never into it. The same goes for the public home
+page's section of communities (anonymous visitors only, so nothing in it is per visitor).
+
+Invalidation is by version: every cached fragment's key holds the current version, read from
+the shared "default" cache (Redis, or files on one host), and any change to what a card shows
+(a community, a membership, a join request, a lead's name or account) sets a new version, so
+every process renders again and entries of old versions expire unread. The fragments
+themselves live in the "fragments" cache (Redis when configured, else each process's memory).
+
+The version changes when the change is saved and again when its transaction commits: a
+visitor who read the old rows just before the commit cannot keep them under the new version.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache, caches
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from communities import selectors
+from communities.models import Community, JoinRequest, Membership
+from members.models import User
+
+VERSION_KEY = "communities:cards:version"
+# What a lead's card shows of them: their name (``display_name``: e-mail when no name, "Former
+# member" once their account is closed). A save of other fields (last_login) keeps the cards.
+_SHOWN_USER_FIELDS = frozenset({"first_name", "last_name", "email", "closed_at"})
+
+
+def _fragments():
+    return caches["fragments"]
+
+
+def current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        # add(): two processes starting at once agree on the first version.
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def invalidate() -> None:
+    """Every cached card and front-door section is stale: now, and once the change commits."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+@dataclass
+class Card:
+    """One community of the list: its shared HTML, and what the visitor's status needs."""
+
+    pk: int
+    is_full: bool
+    html: SafeString
+    viewer_status: str | None = None
+    viewer_position: int | None = None
+
+
+def _key(version: str, *parts) -> str:
+    return ":".join(["communities:cards", version, get_language() or "", *map(str, parts)])
+
+
+def cards_page(*, page_number, per_page: int) -> Page:
+    """A page of the community list as cards (``Card``); the page's number resolves against
+    the cached number of communities, so an odd ``?page=`` adds no entry to the cache.
+    On a hit: two cache reads and no query."""
+    version = current_version()
+    fragments = _fragments()
+    count_key = _key(version, "count")
+    count = fragments.get(count_key)
+    if count is None:
+        count = Community.objects.count()
+        fragments.set(count_key, count)
+    page = Paginator(range(count), per_page).get_page(page_number)
+    key = _key(version, "page", per_page, page.number)
+    entry = fragments.get(key)
+    if entry is None:
+        template = get_template("communities/includes/community_card.html")
+        rows = selectors.community_cards(offset=(page.number - 1) * per_page, limit=per_page)
+        entry = [
+            (community.pk, community.is_full, template.render({"community": community}))
+            for community in rows
+        ]
+        fragments.set(key, entry)
+    page.object_list = [
+        Card(pk=pk, is_full=is_full, html=mark_safe(html))  # noqa: S308 (rendered by us)
+        for pk, is_full, html in entry
+    ]
+    return page
+
+
+def front_door_html() -> SafeString:
+    """The public home page's section of communities, in the active language."""
+    key = _key(current_version(), "front-door")
+    html = _fragments().get(key)
+    if html is None:
+        html = render_to_string(
+            "communities/includes/front_door.html",
+            {"communities": selectors.front_door_communities()},
+        )
+        _fragments().set(key, html)
+    return mark_safe(html)  # noqa: S308 (rendered by us from escaped templates)
+
+
+def _changed(sender, **kwargs) -> None:
+    invalidate()
+
+
+def _user_changed(sender, instance, update_fields=None, created=False, **kwargs) -> None:
+    if created:
+        return  # a new account leads nothing yet
+    if update_fields is None or _SHOWN_USER_FIELDS & set(update_fields):
+        invalidate()
+
+
+def connect() -> None:
+    """Called by the app's ready(): what a card shows changes with these rows. Queryset
+    ``update()`` sends no signal: the services that change these rows save them instead."""
+    for model in (Community, Membership, JoinRequest):
+        uid = f"communities.cards.{model.__name__}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    post_save.connect(_user_changed, sender=User, dispatch_uid="communities.cards.user.save")
+    post_delete.connect(_changed, sender=User, dispatch_uid="communities.cards.user.delete")
