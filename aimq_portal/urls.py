@@ -25,6 +25,7 @@ urlpatterns = [
     path("attestations/", include("attestations.urls")),
     path("conferences/", include("talks.urls")),
     path("bibliotheque/", include("library.urls")),
+    path("recherche/", include("search.urls")),
     path("sante/", include("health.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,3 +13,5 @@ class LibraryConfig(AppConfig):
 
         # The member's data download and account closure include the library's part.
         register_personal_data(PART)
+        # Resources in the portal's search, kept fresh on each change.
+        from library import search_sources  # noqa: F401

@@ -106,6 +106,9 @@ class ResourceVersion(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The file's words, read once when the version is saved (library.search_sources), for the
+    # search: "" when it has none (an image, a broken file), None when not read yet.
+    text = models.TextField(_("text"), null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("version")

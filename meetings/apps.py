@@ -11,6 +11,7 @@ class MeetingsConfig(AppConfig):
             digest,  # noqa: F401  (registers its section of the weekly digest)
             emails,  # noqa: F401  (registers its e-mail kinds)
             receivers,  # noqa: F401  (connects the signal receivers)
+            search_sources,  # noqa: F401  (meetings, minutes and documents in the search)
         )
         from meetings.personal_data import PART
         from members.personal_data import register_personal_data

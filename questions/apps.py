@@ -11,6 +11,7 @@ class QuestionsConfig(AppConfig):
         from questions import (
             digest,  # noqa: F401  (registers its section of the weekly digest)
             emails,  # noqa: F401  (registers its e-mail kinds)
+            search_sources,  # noqa: F401  (the questions in the portal's search)
         )
         from questions.personal_data import PART
 

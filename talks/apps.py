@@ -8,3 +8,6 @@ class TalksConfig(AppConfig):
 
     name = "talks"
     verbose_name = _("Talks")
+
+    def ready(self) -> None:
+        from talks import search_sources  # noqa: F401  (the public talks in the search)

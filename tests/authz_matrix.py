@@ -1552,6 +1552,9 @@ PORTAL: list[Entry] = [
     ),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_hybrid, a_page=True),
     Entry("meetings:ics", "GET", everyone(200), kwargs=_past, label="past", a_page=True),
+    # Search: open to all; each finds what they may see (tests/search/test_visibility.py).
+    Entry("search:search", "GET", everyone(200)),
+    Entry("search:search", "GET", everyone(200), data=lambda world: {"q": "rencontre"}, label="q"),
     # Community health: A's page (and its CSV) for A's leads and staff; the overview of every
     # community (and its CSV) for staff. Others signed in know the community, not its figures.
     *[

@@ -1,5 +1,6 @@
 """The apps depend downward only: aimq_portal (configuration), notifications (the outbox),
-then members (the user app), then communities, then digest (the weekly digest, whose
+then members (the user app), then communities, then search (the index the apps above
+feed), then digest (the weekly digest, whose
 sections the apps above register), then directory (the members' directory, which reads
 memberships), then meetings, then scheduling (date polls), then attestations (continuing
 education, from meetings' attendance), then talks (the public recordings), library, questions,
@@ -19,6 +20,7 @@ LAYERS = [
     "submit_once",
     "members",
     "communities",
+    "search",
     "digest",
     "directory",
     "meetings",

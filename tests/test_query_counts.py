@@ -82,6 +82,7 @@ PAGES = {
         lambda w: reverse("health:community", args=[w["community"].slug]),
     ),
     "talks": ("lead", lambda w: reverse("talks:list")),
+    "search": ("lead", lambda w: reverse("search:search") + "?q=rencontre"),
     "directory": ("lead", lambda w: reverse("directory:list")),
     "directory search": (
         "lead",

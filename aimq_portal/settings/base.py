@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "submit_once",
     "members",
     "communities",
+    "search",
     "digest",
     "directory",
     "meetings",

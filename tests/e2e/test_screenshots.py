@@ -20,6 +20,7 @@ PAGES = [
     ("my-requests", "requester", lambda w: reverse("communities:my_requests")),
     ("my-meetings", "member", lambda w: reverse("meetings:mine")),
     ("profile", "member", lambda w: reverse("members:profile")),
+    ("search", "member", lambda w: reverse("search:search") + "?q=conduites"),
     ("directory", "member", lambda w: reverse("directory:list")),
     ("privacy", "anonymous", lambda w: reverse("privacy")),
     ("sign-up", "anonymous", lambda w: reverse("account_signup")),

@@ -310,15 +310,17 @@ def test_closing_costs_the_same_queries_whatever_the_history(
 
     assert queries_to_close(member_with_history(1)) == queries_to_close(member_with_history(6))
     member = member_with_history(3)
-    # 63: the outbox drops the member's pending messages, then forgets their address; leaving
+    # 69: the outbox drops the member's pending messages, then forgets their address; leaving
     # each community and closing read the seats freed and the places on waiting lists (2 each);
     # the library detaches the member's resources and drops their marks (2); the digest
     # forgets the weeks it was written (1); their areas of expertise go (1); the questions and
     # answers lose their author, and the answers the member removed as a moderator the
     # moderator's name (3); their answers to date polls and their reminders go, and the polls
     # they proposed lose their author (3); their interests in communities in preparation go (1);
-    # the attestations lose their holder (1, kept anonymised).
-    with django_assert_max_num_queries(63):
+    # the attestations lose their holder (1, kept anonymised); the search reads the closed
+    # account (with its areas) and drops its entry, on the account's save and again when its
+    # areas go (3 each).
+    with django_assert_max_num_queries(69):
         account_close(user=member)
 
 
