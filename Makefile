@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install browser-tools bench-tools run test lint format messages bench bench-signup demo clean
+.PHONY: install browser-tools bench-tools run test lint format messages bench bench-search bench-signup demo clean
 # apt needs root: sudo when the caller is not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E := tests/e2e
@@ -64,11 +64,15 @@ bench-tools:
 # BENCH_REDIS_URL), writing docs/BENCHMARKS.md; SCALE=10 for a quick run (100: 300
 # communities, 30,000 members). Then the sign-up timing.
 SCALE ?= 100
-bench: install bench-tools bench-signup
+bench: install bench-tools bench-signup bench-search
 	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 # Sign-up must take as long for an address that has an account as for a new one (no account
 # enumeration by timing).
+# How long a page of search results takes on a large index (PostgreSQL; BENCH_DATABASE_URL).
+bench-search: install
+	$(PY) -m tests.bench_search_timing
+
 bench-signup: install
 	$(PY) -m tests.bench_signup_timing
 

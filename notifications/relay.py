@@ -74,9 +74,9 @@ class RelayReport:
 
 
 def _claim_in_one_statement(*, size: int, now: datetime, token: str) -> list[int]:
-    """PostgreSQL: picks and stamps the batch in one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE
-    SKIP LOCKED) RETURNING id``: concurrent relays skip each other's rows, and a claim costs
-    one round trip. The inner SELECT is the ORM's ``claimable`` (one place for the rule)."""
+    """PostgreSQL: picks and stamps the batch in one statement, ``WITH picked AS MATERIALIZED
+    (SELECT … FOR UPDATE SKIP LOCKED) UPDATE … WHERE id IN (SELECT pk FROM picked) RETURNING
+    id``: concurrent relays skip each other's rows, and a claim costs one round trip. The inner SELECT is the ORM's ``claimable`` (one place for the rule)."""
     table = OutboxMessage._meta.db_table
     picked = (
         OutboxMessage.objects.claimable(now)
@@ -88,9 +88,13 @@ def _claim_in_one_statement(*, size: int, now: datetime, token: str) -> list[int
         picked_sql, picked_params = picked.query.sql_with_params()
         with db_connection.cursor() as cursor:
             cursor.execute(
-                f'UPDATE "{table}" SET "claimed_by" = %s, "claimed_until" = %s '  # noqa: S608
-                f'WHERE "id" IN ({picked_sql}) RETURNING "id"',
-                [token, now + lease(), *picked_params],
+                # MATERIALIZED: the batch is picked once. As a plain subquery of the IN, the
+                # planner may scan it again for each row (a nested loop), and each scan skips
+                # the rows the previous one just locked: a LIMIT 1 then claimed two messages.
+                f'WITH "picked" AS MATERIALIZED ({picked_sql}) '  # noqa: S608
+                f'UPDATE "{table}" SET "claimed_by" = %s, "claimed_until" = %s '
+                f'WHERE "id" IN (SELECT "pk" FROM "picked") RETURNING "id"',
+                [*picked_params, token, now + lease()],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -1,3 +1,4 @@
+import importlib
 import os
 from datetime import datetime
 
@@ -59,6 +60,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "broker" in item.keywords and not _on_redis():
             item.add_marker(skip_redis)
+
+
+_SEEDS = importlib.import_module("communities.migrations.0002_three_communities_of_the_association")
+
+
+@pytest.fixture(autouse=True)
+def _rows_the_migrations_seed(request, django_db_blocker):
+    """The migrations seed the association's three communities and the vocabulary of areas of
+    expertise; a transactional test (the browser tests, the concurrency tests) empties every
+    table when it ends, those rows included. Every test that uses the database finds them, as
+    it would in a run of its own: they are put back (committed) when they are missing."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_database:
+        from django.apps import apps
+
+        from communities.models import Community
+        from members.models import ExpertiseArea
+        from members.vocabulary import vocabulary_seed
+
+        slugs = [fields["slug"] for fields in _SEEDS.COMMUNITIES]
+        with django_db_blocker.unblock():
+            if Community.objects.filter(slug__in=slugs).count() < len(slugs):
+                _SEEDS.create_communities(apps, None)
+            if not ExpertiseArea.objects.exists():
+                vocabulary_seed()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -104,7 +104,7 @@ def test_newcomer_signs_up_joins_and_is_approved_by_the_lead(
     field(page, "Type d'organisme").select_option(label="Municipalité")
     field(page, "Région administrative").select_option(label="Mauricie")
     field(page, "Téléphone").fill("819 555-0142")
-    field(page, "Domaines d'expertise").fill("Eaux pluviales, plans d'intervention")
+    field(page, "Autres domaines d'expertise").fill("Eaux pluviales, plans d'intervention")
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(status_message(page, "Votre profil a été enregistré.")).to_be_visible()
