@@ -76,7 +76,8 @@ class RelayReport:
 def _claim_in_one_statement(*, size: int, now: datetime, token: str) -> list[int]:
     """PostgreSQL: picks and stamps the batch in one statement, ``WITH picked AS MATERIALIZED
     (SELECT … FOR UPDATE SKIP LOCKED) UPDATE … WHERE id IN (SELECT pk FROM picked) RETURNING
-    id``: concurrent relays skip each other's rows, and a claim costs one round trip. The inner SELECT is the ORM's ``claimable`` (one place for the rule)."""
+    id``: concurrent relays skip each other's rows, and a claim costs one round trip. The inner
+    SELECT is the ORM's ``claimable`` (one place for the rule)."""
     table = OutboxMessage._meta.db_table
     picked = (
         OutboxMessage.objects.claimable(now)
