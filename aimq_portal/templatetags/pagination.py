@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.core.paginator import Page
+from django.http import QueryDict
 
 register = template.Library()
 
@@ -15,7 +16,8 @@ def page_url(context: template.Context, number: int, param: str = "page") -> str
     The other parameters (filters, sort, another list's page on the same screen) stay, so
     paging never loses what the visitor chose. The tag's output is escaped (``&amp;``).
     """
-    query = context["request"].GET.copy()
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
     query[param] = str(number)
     return "?" + query.urlencode()
 

@@ -318,3 +318,18 @@ def test_the_questions_a_search_may_show_each_person(community, question, peer, 
     reply = question.answers.get()
     assert selectors.answer_text(reply) == "Un pont Bailey"
     assert selectors.answer_path(reply) == f"{detail_url(question)}#answer-{reply.pk}"
+
+
+def test_a_long_list_links_its_ends_and_the_pages_around_the_current_one(
+    client, community, asker, monkeypatch
+):
+    monkeypatch.setattr("questions.views.QUESTIONS_PER_PAGE", 1)
+    for number in range(12):
+        Question.objects.create(community=community, author=asker, title=f"Q{number}", details=".")
+    client.force_login(asker)
+    page = client.get(list_url(community), {"page": 6})
+
+    links = pager_links(page, "Pages of questions")
+    assert [name for name in links if name.isdigit()] == ["1", "4", "5", "7", "8", "12"]
+    assert links["Précédente"] == "?page=5" and links["Suivante"] == "?page=7"
+    assert page.content.decode().count('<span class="page-link">…</span>') == 2
