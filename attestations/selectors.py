@@ -5,7 +5,7 @@ period. Read in one query whatever the member's history; dates in Montréal time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,15 +15,10 @@ from meetings.models import Attendance, Meeting
 from meetings.services import LOCAL_ZONE
 from members.models import User
 
-HUNDREDTH = Decimal("0.01")
-
 
 def meeting_hours(meeting: Meeting) -> Decimal:
     """The hours the lead set for the meeting, else its actual duration (to the hundredth)."""
-    if meeting.education_hours is not None:
-        return meeting.education_hours.quantize(HUNDREDTH)
-    seconds = Decimal((meeting.ends_at - meeting.starts_at).total_seconds())
-    return (seconds / 3600).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return meeting.counted_education_hours
 
 
 @dataclass(frozen=True)

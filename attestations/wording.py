@@ -1,13 +1,14 @@
 """How dates, periods and hours are written on the page and the PDF, in the active language."""
 
 from datetime import date
-from decimal import Decimal
 
-from django.template.defaultfilters import floatformat
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 
 from attestations.selectors import Period
+from meetings.wording import hours_words
+
+__all__ = ["day_words", "hours_words", "period_words"]
 
 
 def day_words(day: date) -> str:
@@ -23,10 +24,3 @@ def period_words(period: Period) -> str:
         "first_day": day_words(period.first_day),
         "last_day": day_words(period.last_day),
     }
-
-
-def hours_words(hours: Decimal) -> str:
-    """3,5, 3,25 and 4 (not 3,50 or 4,00), in the active language's decimal mark."""
-    hundredths = int(hours * 100) % 100
-    decimals = 0 if hundredths == 0 else 1 if hundredths % 10 == 0 else 2
-    return floatformat(hours, decimals)

@@ -25,8 +25,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         members = members.none()
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "directory/directory.html",
@@ -36,6 +34,5 @@ def directory(request: HttpRequest) -> HttpResponse:
             "entries": selectors.directory_entries(viewer=request.user, members=page.object_list),
             "filtered": any(filters.get(name) for name in ("q", "area", "region"))
             or not form.is_valid(),
-            "query": query.urlencode(),
         },
     )

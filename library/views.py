@@ -65,13 +65,9 @@ def community_library(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user, community=community, kind=kind, tag=tag, sort=sort
     )
     page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     followups = Paginator(
         selectors.meeting_followups(user=request.user, community=community), FOLLOWUPS_PER_PAGE
     ).get_page(request.GET.get("suivis"))
-    followups_query = request.GET.copy()
-    followups_query.pop("suivis", None)
     return render(
         request,
         "library/library.html",
@@ -84,14 +80,12 @@ def community_library(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "tags": selectors.community_tags(user=request.user, community=community),
             "filtered": bool(kind or tag),
-            "query": query.urlencode(),
             "can_post": services.can_post(request.user, community),
             "show_authors": selectors.can_see_authors(request.user, community),
             "followups": followups,
             "followup_items": selectors.followup_items(
                 followups.object_list, user=request.user, community=community
             ),
-            "followups_query": followups_query.urlencode(),
         },
     )
 

@@ -6,7 +6,7 @@ constraints here; the rest (who may do what, seats under a row lock) lives in se
 
 import secrets
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +27,7 @@ DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 PUBLIC_SUMMARY_MAX_LENGTH = 600
 # The continuing-education hours a lead may set for a meeting: more than none, at most a day.
 EDUCATION_HOURS_MAX = Decimal("24")
+HUNDREDTH = Decimal("0.01")
 
 
 def validate_education_hours(value: Decimal) -> None:
@@ -195,6 +196,15 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def counted_education_hours(self) -> Decimal:
+        """The hours of continuing education the meeting counts for: those the lead set, else
+        its duration, to the hundredth. The meeting's page and the attestations say the same."""
+        if self.education_hours is not None:
+            return self.education_hours.quantize(HUNDREDTH)
+        seconds = Decimal((self.ends_at - self.starts_at).total_seconds())
+        return (seconds / 3600).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
     @property
     def is_cancelled(self) -> bool:

@@ -58,6 +58,11 @@ class Question(models.Model):
         blank=True,
         validators=ATTACHMENT_VALIDATORS,
     )
+    # The attachment's words, read once when the question is saved (questions.search_sources),
+    # for the search: "" when it has none (an image, a broken file), None when not read yet.
+    attachment_text = models.TextField(  # noqa: DJ001
+        _("attachment text"), null=True, blank=True, editable=False
+    )
     # Kept with the answer's flag by questions.services under a lock on the question: the list
     # sorts and filters on it without looking at the answers.
     solved_at = models.DateTimeField(pgettext_lazy("question", "solved"), null=True, blank=True)

@@ -19,8 +19,6 @@ def talk_list(request: HttpRequest) -> HttpResponse:
     community = next((c for c in communities if c.slug == slug), None)
     talks = selectors.search_talks(community=community, query=query)
     page = Paginator(talks, TALKS_PER_PAGE).get_page(request.GET.get("page"))
-    # The filters, kept in the links to the other pages.
-    filters = {key: value for key, value in (("q", query), ("communaute", slug)) if value}
     return render(
         request,
         "talks/talk_list.html",
@@ -30,8 +28,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
             "communities": communities,
             "community": community,
             "query": query,
-            "filters": filters,
-            "filtered": bool(filters),
+            "filtered": bool(query or slug),
         },
     )
 

@@ -3,8 +3,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import formatting, ics, selectors
+from meetings.wording import hours_words
 
 register = template.Library()
+register.filter("hours", hours_words)
 
 
 @register.filter

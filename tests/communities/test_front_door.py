@@ -2,12 +2,14 @@
 the next meetings without their place or link, the latest talks, and how to join."""
 
 import html as html_module
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import CommunityStatus
 from meetings.models import FollowUp
 from tests.factories import (
     CommunityFactory,
@@ -130,3 +132,16 @@ def test_a_community_closed_to_requests_offers_no_way_to_ask(client, world):
     join_card = "/communautes/{}/#participation-heading"
     assert join_card.format(world["open"].slug) not in html
     assert join_card.format(world["full"].slug) in html
+
+
+def test_the_introduction_counts_no_communities_so_it_stays_true_with_one_in_preparation(
+    client, world
+):
+    # Some communities open, one announced: any number in the fixed intro would soon be wrong.
+    CommunityFactory(name_fr="Génie routier", status=CommunityStatus.PREPARATION)
+    html = _home(client)
+    intro = re.search(r'<p class="lead">(.*?)</p>', html, re.S)[1]
+
+    assert "Québec" in intro
+    assert not re.search(r"\d|\b(trois|quatre|three|four)\b", intro, re.I)
+    assert "Génie routier" in html

@@ -8,6 +8,7 @@ from django.urls import reverse
 from library import services
 from library.models import Kind, Resource, ResourceVersion, UsefulMark, Visibility
 from tests.factories import MeetingFactory, UserFactory
+from tests.helpers import pager_links
 from tests.library.conftest import pdf
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,30 @@ def test_filters_sort_and_pagination(client, community, fellow, lead):
     first = client.get(url)
     assert len(first.context["page"].object_list) == 20
     assert len(client.get(url, {"page": 2}).context["page"].object_list) == 7
+
+
+def test_the_filters_and_the_sort_survive_paging(client, community, fellow):
+    for number in range(22):
+        make(community, fellow, title=f"Guide {number}", kind=Kind.GUIDE, tags="voirie")
+    make(community, fellow, title="Outil de voirie", kind=Kind.TOOL, tags="voirie")
+    client.force_login(fellow)
+    url = reverse("library:community", args=[community.slug])
+
+    first = client.get(url, {"kind": Kind.GUIDE, "tag": "voirie", "sort": "useful"})
+    links = pager_links(first, "Pages of resources")
+    assert links["Suivante"] == "?kind=guide&tag=voirie&sort=useful&page=2"
+
+    second = client.get(url + links["Suivante"])
+    shown = [resource.title for resource in second.context["page"].object_list]
+    assert len(shown) == 2 and all(title.startswith("Guide") for title in shown)
+    assert (second.context["kind"], second.context["tag"], second.context["sort"]) == (
+        Kind.GUIDE,
+        "voirie",
+        "useful",
+    )
+    assert pager_links(second, "Pages of resources")["Précédente"] == (
+        "?kind=guide&tag=voirie&sort=useful&page=1"
+    )
 
 
 def test_the_author_edits_and_a_new_file_keeps_the_old_version(client, community, fellow):
@@ -295,12 +320,16 @@ def test_follow_ups_come_ten_a_page_newest_first_keeping_the_filters(client, com
     first = client.get(url, {"kind": Kind.GUIDE})
     titles = [item["meeting"].title for item in first.context["followup_items"]]
     assert titles == [f"Rencontre n° {number:02}" for number in range(11, 1, -1)]
-    assert "kind=guide&amp;suivis=2" in first.content.decode()
+    links = pager_links(first, "Pages of meeting follow-ups")
+    assert links["Suivante"] == "?kind=guide&suivis=2#followups-heading"
 
-    second = client.get(url, {"kind": Kind.GUIDE, "suivis": 2})
+    second = client.get(url + links["Suivante"].split("#")[0])
     titles = [item["meeting"].title for item in second.context["followup_items"]]
     assert titles == ["Rencontre n° 01", "Rencontre n° 00"]
     assert second.context["kind"] == Kind.GUIDE
+    assert pager_links(second, "Pages of meeting follow-ups")["Précédente"] == (
+        "?kind=guide&suivis=1#followups-heading"
+    )
 
 
 def test_the_community_page_links_to_its_library(client, community):

@@ -2,7 +2,9 @@
 coming, what an update changed, lunch for in-person answers only, the roster by attendance,
 the attendance form by name and pre-filled, a past meeting without "cancel" nor invitation."""
 
+import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -288,3 +290,45 @@ def test_a_past_meeting_does_not_invite_anonymous_visitors_to_answer(client, com
     html = page_text(client.get(reverse("meetings:detail", args=[past.pk])))
     assert "Log in to answer" not in html
     assert "This meeting has taken place." in html
+
+
+# Continuing-education hours
+
+
+def _hours_shown(client, meeting) -> str | None:
+    text = page_text(client.get(reverse("meetings:detail", args=[meeting.pk])))
+    shown = re.search(r"Heures de formation continue</dt>\s*<dd[^>]*>([^<]*)</dd>", text)
+    return shown and shown[1]
+
+
+@pytest.mark.parametrize(
+    ("duration", "set_hours", "shown"),
+    [
+        (timedelta(hours=4), None, "4 h"),
+        (timedelta(hours=2, minutes=15), None, "2,25 h"),
+        (timedelta(hours=7), Decimal("6"), "6 h"),
+        (timedelta(hours=4), Decimal("3.5"), "3,5 h"),
+    ],
+    ids=["duration", "duration-quarter", "set-by-lead", "set-by-lead-half"],
+)
+def test_members_see_the_hours_the_meeting_counts_for(
+    client, community, fellow, duration, set_hours, shown
+):
+    starts_at = timezone.now() + timedelta(days=3)
+    meeting = MeetingFactory(
+        community=community,
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        education_hours=set_hours,
+    )
+    client.force_login(fellow)
+    assert _hours_shown(client, meeting) == shown
+
+
+def test_visitors_and_cancelled_meetings_show_no_hours(client, community, fellow):
+    meeting = MeetingFactory(community=community)
+    assert _hours_shown(client, meeting) is None
+    client.force_login(fellow)
+    assert _hours_shown(client, meeting) is not None
+    cancelled = MeetingFactory(community=community, cancelled_at=timezone.now())
+    assert _hours_shown(client, cancelled) is None

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from questions.models import Answer, Question
 from tests.factories import StaffFactory, UserFactory
+from tests.helpers import pager_links
 from tests.questions.conftest import answer, ask
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +152,23 @@ def test_the_list_is_paginated(client, community, asker):
     assert len(first.context["page"].object_list) == 20
     second = client.get(list_url(community), {"page": 2})
     assert [q.title for q in second.context["page"].object_list] == ["Q0"]
+
+
+def test_the_filter_survives_paging(client, community, asker, peer):
+    for number in range(21):
+        ask(community, asker, title=f"Urgente {number}", urgent=True)
+    ask(community, peer, title="Pas pressée")
+    client.force_login(asker)
+    first = client.get(list_url(community), {"status": "urgent"})
+    links = pager_links(first, "Pages of questions")
+    assert links["Suivante"] == links["2"] == "?status=urgent&page=2"
+
+    second = client.get(list_url(community) + links["Suivante"])
+    assert [q.title for q in second.context["page"].object_list] == ["Urgente 0"]
+    assert pager_links(second, "Pages of questions")["Précédente"] == "?status=urgent&page=1"
+    assert '<li class="page-item active" aria-current="page"><span class="page-link">2</span>' in (
+        second.content.decode()
+    )
 
 
 def test_nothing_typed_is_lost_on_an_error(client, community, asker, question):
@@ -300,3 +318,18 @@ def test_the_questions_a_search_may_show_each_person(community, question, peer, 
     reply = question.answers.get()
     assert selectors.answer_text(reply) == "Un pont Bailey"
     assert selectors.answer_path(reply) == f"{detail_url(question)}#answer-{reply.pk}"
+
+
+def test_a_long_list_links_its_ends_and_the_pages_around_the_current_one(
+    client, community, asker, monkeypatch
+):
+    monkeypatch.setattr("questions.views.QUESTIONS_PER_PAGE", 1)
+    for number in range(12):
+        Question.objects.create(community=community, author=asker, title=f"Q{number}", details=".")
+    client.force_login(asker)
+    page = client.get(list_url(community), {"page": 6})
+
+    links = pager_links(page, "Pages of questions")
+    assert [name for name in links if name.isdigit()] == ["1", "4", "5", "7", "8", "12"]
+    assert links["Précédente"] == "?page=5" and links["Suivante"] == "?page=7"
+    assert page.content.decode().count('<span class="page-link">…</span>') == 2

@@ -16,6 +16,7 @@ from library import services as library_services
 from library.models import Kind, Resource, ResourceVersion, Visibility
 from meetings import services as meetings_services
 from questions import services as questions_services
+from questions.models import Question
 from search.models import Audience, SearchEntry
 from tests.factories import MeetingFactory
 from tests.search.conftest import pdf_upload
@@ -367,3 +368,46 @@ def test_a_question_is_found_by_its_answers_until_one_is_removed(client, cast):
 
     assert found(client, "saumure") == set()
     assert found(client, "abrasif") == {("questions.question", "Sel ou abrasif?")}
+
+
+def test_a_word_in_a_questions_attachment_finds_the_question(client, cast):
+    client.force_login(cast.member)
+    response = client.post(
+        reverse("questions:ask", args=[cast.community.slug]),
+        {
+            "title": "Ponceau effondré",
+            "details": "Le rapport est joint.",
+            "attachment": pdf_upload("rapport.pdf", "Affouillement sous la semelle"),
+        },
+    )
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.attachment_text.startswith("Affouillement sous la semelle")
+
+    response = client.get(reverse("search:search"), {"q": "affouillement"})
+    (result,) = response.context["page"].object_list
+    assert result.title == "Ponceau effondré"
+    assert "<mark>" in result.excerpt and "Affouillement" in strip_tags(result.excerpt)
+    assert result.url == reverse("questions:detail", args=[cast.community.slug, question.pk])
+    # Not a word of it for those who may not see the question.
+    client.force_login(cast.outsider)
+    assert titles(client, "affouillement") == set()
+    client.logout()
+    assert titles(client, "affouillement") == set()
+
+
+def test_the_rebuild_reads_a_question_attachment_from_before_the_search_once(client, cast):
+    question = questions_services.question_ask(
+        community=cast.community,
+        author=cast.member,
+        title="Fissures",
+        details="Voir la pièce jointe.",
+        attachment=pdf_upload("fissures.pdf", "Scellement au bitume caoutchouté"),
+    )
+    Question.objects.filter(pk=question.pk).update(attachment_text=None)
+
+    call_command("rebuild_search_index", "--source", "questions.question")
+
+    assert Question.objects.get().attachment_text.startswith("Scellement au bitume")
+    client.force_login(cast.member)
+    assert titles(client, "caoutchoute") == {"Fissures"}
