@@ -151,6 +151,19 @@ def front_door_html() -> SafeString:
     return mark_safe(html)  # noqa: S308 (rendered by us from escaped templates)
 
 
+def lead_inbox_badge(user) -> selectors.LeadInboxBadge:
+    """The navbar's inbox badge, on every page a signed-in member sees, read once per version:
+    it counts memberships and join requests, whose every change gives a new version."""
+    key = ":".join(["communities:badge", current_version(), str(user.pk), str(user.is_staff)])
+    fragments = _fragments()
+    cached = fragments.get(key)
+    if cached is not None:
+        return selectors.LeadInboxBadge(*cached)
+    badge = selectors.lead_inbox_badge(user=user)
+    fragments.set(key, (badge.shown, badge.pending))
+    return badge
+
+
 def _changed(sender, **kwargs) -> None:
     invalidate()
 

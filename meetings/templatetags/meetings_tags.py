@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
+from aimq_portal import fragments
 from meetings import formatting, ics, selectors
 
 register = template.Library()
@@ -29,6 +30,14 @@ def community_meetings(community, can_schedule: bool = False) -> dict:
         "can_schedule": can_schedule,
         "upcoming": upcoming,
         "past": past,
+        # The section is rendered once for these rows (aimq_portal.fragments).
+        "fragment_key": fragments.fingerprint(
+            community.slug,
+            can_schedule,
+            fragments.rows_values(upcoming),
+            fragments.rows_values(past),
+        ),
+        "fragment_timeout": fragments.TIMEOUT,
     }
 
 
