@@ -29,7 +29,7 @@ _MOTIVATION_ERROR_CODES = {"required", "max_length"}
 
 
 def _community_or_404(slug: str, user) -> Community:
-    community = selectors.community_detail(slug=slug, user=user)
+    community = cards.community_detail(slug=slug, user=user)
     if community is None:
         raise Http404
     return community

@@ -262,3 +262,20 @@ def test_a_session_ends_on_logout_even_when_read_from_the_cache(client, communit
 
     assert not SessionStore().exists(session_key)
     assert client.get(reverse("members:profile")).status_code == 302
+
+
+def test_the_community_page_shows_a_new_summary_lead_and_seat_count(client, community):
+    member = MembershipFactory(community=community).member
+    client.force_login(member)
+    assert "1 / 40" in _community_page(client, community)
+
+    community.summary_fr = "Un résumé revu par le personnel."
+    community.save()
+    LeadMembershipFactory(
+        community=community, member=UserFactory(first_name="Rita", last_name="Responsable")
+    )
+    page = _community_page(client, community)
+
+    assert "Un résumé revu par le personnel." in page
+    assert "Rita Responsable" in page
+    assert "2 / 40" in page
