@@ -151,6 +151,34 @@ def front_door_html() -> SafeString:
     return mark_safe(html)  # noqa: S308 (rendered by us from escaped templates)
 
 
+def community_detail(*, slug: str, user) -> Community | None:
+    """``selectors.community_detail``, the community's own row, member count and leads read
+    once per version (every change to them gives a new one); the visitor's status is read for
+    them on each request."""
+    key = ":".join(["communities:row", current_version(), slug])
+    fragments = _fragments()
+    row = fragments.get(key)
+    if row is None:
+        row = selectors.community_row(slug=slug)
+        if row is None:
+            return None
+        fragments.set(key, row)
+    return selectors.community_detail(slug=slug, user=user, row=row)
+
+
+def lead_inbox_badge(user) -> selectors.LeadInboxBadge:
+    """The navbar's inbox badge, on every page a signed-in member sees, read once per version:
+    it counts memberships and join requests, whose every change gives a new version."""
+    key = ":".join(["communities:badge", current_version(), str(user.pk), str(user.is_staff)])
+    fragments = _fragments()
+    cached = fragments.get(key)
+    if cached is not None:
+        return selectors.LeadInboxBadge(*cached)
+    badge = selectors.lead_inbox_badge(user=user)
+    fragments.set(key, (badge.shown, badge.pending))
+    return badge
+
+
 def _changed(sender, **kwargs) -> None:
     invalidate()
 

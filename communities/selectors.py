@@ -204,10 +204,20 @@ def front_door_communities() -> list[Community]:
     )
 
 
-def community_detail(*, slug: str, user) -> Community | None:
-    """One community, enriched as in the list; None when the slug names none."""
-    communities = _attach_viewer_status(list(_communities().filter(slug=slug)), user)
-    return communities[0] if communities else None
+def community_row(*, slug: str) -> Community | None:
+    """One community with its member count and leads, as everyone sees it (no visitor's
+    status): two queries."""
+    return next(iter(_communities().filter(slug=slug)), None)
+
+
+def community_detail(*, slug: str, user, row: Community | None = None) -> Community | None:
+    """One community, enriched as in the list; None when the slug names none. ``row``: the
+    community as ``community_row`` read it (communities.cards keeps it between requests)."""
+    if row is None:
+        row = community_row(slug=slug)
+    if row is None:
+        return None
+    return _attach_viewer_status([row], user)[0]
 
 
 def community_members(*, community: Community) -> QuerySet[Membership]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aimq_portal import fragments
 from aimq_portal.redirects import safe_next
 from communities import cards, permissions, selectors, services
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
@@ -28,7 +29,7 @@ _MOTIVATION_ERROR_CODES = {"required", "max_length"}
 
 
 def _community_or_404(slug: str, user) -> Community:
-    community = selectors.community_detail(slug=slug, user=user)
+    community = cards.community_detail(slug=slug, user=user)
     if community is None:
         raise Http404
     return community
@@ -43,13 +44,26 @@ def _render_community(
     may_ask_to_join = permissions.may_ask_to_join(user, community)
     if join_form is None and may_ask_to_join:
         join_form = JoinRequestForm()
+    members = (
+        selectors.community_members_for(community=community, viewer=user) if can_see_members else []
+    )
     context = {
         "community": community,
         "can_see_members": can_see_members,
         "can_manage": can_manage,
-        "members": selectors.community_members_for(community=community, viewer=user)
-        if can_see_members
-        else [],
+        "members": members,
+        # The members table is rendered once for these rows (aimq_portal.fragments); a lead's
+        # table leaves out the button to remove themselves.
+        "members_fragment_key": fragments.fingerprint(
+            community.slug,
+            can_manage,
+            user.pk if can_manage else None,
+            [
+                (fragments.row_values(m), fragments.row_values(m.member), m.contact_shown)
+                for m in members
+            ],
+        ),
+        "fragment_timeout": fragments.TIMEOUT,
         "waiting_list": list(selectors.waiting_list(community=community)) if can_manage else [],
         "join_form": join_form,
         "may_ask_to_join": may_ask_to_join,

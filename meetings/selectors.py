@@ -210,6 +210,8 @@ class Attendee:
 class Attendees:
     in_person: list[Attendee]
     online: list[Attendee]
+    # The viewer's own answer, whatever it is (read with the others, not by another query).
+    viewer_rsvp: Rsvp | None = None
 
     def __bool__(self) -> bool:
         return bool(self.in_person or self.online)
@@ -234,16 +236,21 @@ def read_viewer_role(*, community: Community, viewer) -> None:
 def attendees(*, meeting: Meeting, viewer) -> Attendees:
     """Who comes, in person or online, by name, as a member of the community sees it (as on
     meetup sites): names and organisations for fellow members; e-mail and phone only where
-    ``communities.permissions.can_see_contact_details`` allows. Two queries."""
+    ``communities.permissions.can_see_contact_details`` allows; and the viewer's own answer.
+    Two queries (one when the viewer's role was read)."""
     community = meeting.community
     read_viewer_role(community=community, viewer=viewer)
-    answers = (
-        Rsvp.objects.filter(
-            meeting=meeting, response__in=[RsvpResponse.IN_PERSON, RsvpResponse.ONLINE]
-        )
+    # Every answer of the meeting (a community's few dozen at most), so that the viewer's own,
+    # even a "no", comes with the others.
+    all_answers = list(
+        Rsvp.objects.filter(meeting=meeting)
         .select_related("member")
         .order_by("member__last_name", "member__first_name", "member__email")
     )
+    viewer_rsvp = next((a for a in all_answers if a.member_id == viewer.pk), None)
+    answers = [
+        a for a in all_answers if a.response in (RsvpResponse.IN_PERSON, RsvpResponse.ONLINE)
+    ]
     everyone = [
         Attendee(
             member=answer.member,
@@ -257,6 +264,7 @@ def attendees(*, meeting: Meeting, viewer) -> Attendees:
     return Attendees(
         in_person=[a for a in everyone if a.response == RsvpResponse.IN_PERSON],
         online=[a for a in everyone if a.response == RsvpResponse.ONLINE],
+        viewer_rsvp=viewer_rsvp,
     )
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aimq_portal import fragments
 from aimq_portal.spreadsheets import spreadsheet_cell
 from communities.models import Community
 from meetings import formatting, ics, permissions, selectors, services
@@ -70,11 +71,16 @@ def _render_detail(
     selectors.read_viewer_role(community=meeting.community, viewer=user)
     can_answer = permissions.can_answer(user, meeting)
     is_private = permissions.can_see_private_details(user, meeting)
-    rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
+    attendees = selectors.attendees(meeting=meeting, viewer=user) if is_private else None
+    if attendees is not None:
+        rsvp = attendees.viewer_rsvp  # every member who may answer sees the attendees
+    else:
+        rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
     answers_open = not meeting.is_cancelled and now < meeting.starts_at
     seat_request = (
         selectors.seat_request_of(meeting=meeting, member=user)
-        if can_answer and answers_open
+        # With nobody waiting and no seat offered, the viewer holds no place in line either.
+        if can_answer and answers_open and (meeting.waiting_count or meeting.held_count)
         else None
     )
     offer = seat_request if seat_request and seat_request.status == "offered" else None
@@ -120,7 +126,7 @@ def _render_detail(
             and seat_request is None
             and not (rsvp and rsvp.response == "in_person")
         ),
-        "attendees": selectors.attendees(meeting=meeting, viewer=user) if is_private else [],
+        "attendees": attendees or [],
         "followup": followup,
         "show_recording": bool(
             followup and followup.recording_url and (followup.recording_public or is_private)
@@ -134,7 +140,34 @@ def _render_detail(
         else [],
         "is_public_talk": bool(followup and followup.is_public_talk),
     }
+    context["details_fragment_key"] = _details_fragment_key(context)
+    context["fragment_timeout"] = fragments.TIMEOUT
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _details_fragment_key(context: dict) -> str:
+    """The page's main column (when, where, seats, agenda, who is coming, follow-up) is
+    rendered once for what it shows (aimq_portal.fragments): every row and flag it reads."""
+    meeting, followup, attendees = context["meeting"], context["followup"], context["attendees"]
+    people = [*attendees.in_person, *attendees.online] if attendees else []
+    return fragments.fingerprint(
+        fragments.row_values(meeting),
+        (meeting.in_person_count, meeting.held_count, meeting.waiting_count),
+        fragments.row_values(followup) if followup else None,
+        fragments.rows_values(context["documents"]),
+        [(fragments.row_values(a.member), a.response, a.contact_shown) for a in people],
+        [
+            context[name]
+            for name in (
+                "show_private",
+                "answers_open",
+                "seats_taken",
+                "show_minutes",
+                "show_recording",
+                "is_public_talk",
+            )
+        ],
+    )
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -171,6 +171,9 @@ LOGOUT_REDIRECT_URL = "home"
 # login at each visit would push them to weak, remembered passwords; two weeks bounds what a
 # forgotten session on a shared municipal computer exposes. The age counts from the session's
 # last change (sign-in, a message, a form), not from each page read: no write per request.
+# Sessions are read from the cache (Redis when configured) on each signed-in request, and
+# written through to the database, which stays the reference (closing an account deletes them).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
+from aimq_portal import fragments
 from meetings import formatting, ics, selectors
 from meetings.wording import hours_words
 
@@ -31,6 +32,14 @@ def community_meetings(community, can_schedule: bool = False) -> dict:
         "can_schedule": can_schedule,
         "upcoming": upcoming,
         "past": past,
+        # The section is rendered once for these rows (aimq_portal.fragments).
+        "fragment_key": fragments.fingerprint(
+            community.slug,
+            can_schedule,
+            fragments.rows_values(upcoming),
+            fragments.rows_values(past),
+        ),
+        "fragment_timeout": fragments.TIMEOUT,
     }
 
 
