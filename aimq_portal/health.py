@@ -5,8 +5,6 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from aimq_portal.celery import app as celery_app
-
 logger = logging.getLogger(__name__)
 
 
@@ -21,6 +19,10 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
+    # Here, not at the top: the URLconf imports this module in every web worker, and the Celery
+    # app (with kombu) is only needed by the monitor's request.
+    from aimq_portal.celery import app as celery_app
+
     try:
         # One attempt and no back-off: kombu's retry would sleep 2 s before answering, and a
         # monitor asks again anyway. connect_timeout bounds a broker that never answers.

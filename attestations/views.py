@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attestations import selectors, services
 from attestations.forms import VerifyForm
-from attestations.pdf import attestation_pdf
 from attestations.wording import period_words
 from meetings.services import LOCAL_ZONE
 
@@ -55,6 +54,10 @@ def download(request: HttpRequest, year: int) -> HttpResponse:
     verify_url = request.build_absolute_uri(
         reverse("attestations:verify_code", args=[attestation.code])
     )
+    # Here, not at the top: ReportLab (with Pillow) weighs megabytes in every web worker that
+    # imports it, and only this download needs it.
+    from attestations.pdf import attestation_pdf
+
     content = attestation_pdf(
         attestation=attestation,
         activities=activities,

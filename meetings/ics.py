@@ -10,15 +10,20 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.http import urlencode
-from icalendar import Calendar, Event
 
 from meetings.formatting import to_plain_text
 from meetings.models import Meeting
+
+if TYPE_CHECKING:
+    # Imported where a file is written, not here: the e-mails import this module in every web
+    # worker, and only the calendar feed and the invitations need icalendar (dozens of modules).
+    from icalendar import Calendar, Event
 
 PRODID = "-//AIMQ//Communities of practice portal//EN"
 LOCAL_ZONE = ZoneInfo("America/Montreal")
@@ -65,7 +70,9 @@ def _description(meeting: Meeting, *, include_private: bool, with_community: boo
     return _text("\n\n".join(part for part in parts if part), one_line=False)
 
 
-def _event(meeting: Meeting, *, include_private: bool, with_community: bool = False) -> Event:
+def _event(meeting: Meeting, *, include_private: bool, with_community: bool = False) -> "Event":
+    from icalendar import Event
+
     event = Event()
     event.add("uid", _uid(meeting))
     event.add("dtstamp", timezone.now())
@@ -92,7 +99,9 @@ def _event(meeting: Meeting, *, include_private: bool, with_community: bool = Fa
     return event
 
 
-def _calendar(events: list[Event], *, method: str | None, starts: list) -> Calendar:
+def _calendar(events: list["Event"], *, method: str | None, starts: list) -> "Calendar":
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

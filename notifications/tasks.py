@@ -8,6 +8,12 @@ see ``notifications.relay.retry_delay``), not Celery's: a task never re-sends a 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
+# The project's app, imported before any task is declared or sent: web workers do not load it
+# with Django (see aimq_portal/__init__.py), and a shared task sent before it exists would go
+# through Celery's default app, to a broker nobody configured. The other apps' task modules
+# import PortalTask from here, and so the app too.
+import aimq_portal.celery  # noqa: F401
+
 
 class PortalTask(Task):
     """The base of the portal's tasks, all of them idempotent sweeps or relays.

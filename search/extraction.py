@@ -9,7 +9,6 @@ import logging
 import re
 import time
 import zipfile
-from xml.etree import ElementTree
 
 from search.text import BODY_MAX_CHARS, clean
 
@@ -125,6 +124,10 @@ def _office_text(data: bytes, parts_pattern: re.Pattern, deadline: float) -> str
 
 
 def _xml_text(xml: bytes, deadline: float) -> str:
+    # Here, not at the top: the search sources import this module in every web worker, and only
+    # an upload's text needs the XML parser (with pyexpat).
+    from xml.etree import ElementTree
+
     # Office parts never declare a DTD: refusing one refuses entity expansion bombs.
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         return ""

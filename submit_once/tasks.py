@@ -1,5 +1,7 @@
 from celery import shared_task
 
+# The project's app, before the task is declared or sent (see notifications.tasks).
+import aimq_portal.celery  # noqa: F401
 from submit_once.services import submissions_prune
 
 

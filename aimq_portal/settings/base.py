@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -364,50 +363,8 @@ if OUTBOX_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
     )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    # The outbox: whatever the kicks after each commit did not send (broker down, worker lost).
-    "relay-outbox": {
-        "task": "notifications.tasks.relay_outbox",
-        "schedule": 60.0,
-    },
-    # Undecided join requests: leads reminded after 7 days, staff told after 14.
-    "sweep-undecided-join-requests": {
-        "task": "communities.tasks.sweep_undecided_join_requests",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    # Meeting reminders: the sweep sends what fell due since the last run (see meetings.services).
-    "send-due-meeting-reminders": {
-        "task": "meetings.tasks.send_due_reminders",
-        "schedule": crontab(minute="*/15"),
-    },
-    # Date polls closing soon: the one reminder to members who have not answered (scheduling).
-    "send-date-poll-reminders": {
-        "task": "scheduling.tasks.send_poll_reminders",
-        "schedule": crontab(minute="*/15"),
-    },
-    # Creating forms' one-time tokens, once the forms no longer accept them.
-    "prune-form-submissions": {
-        "task": "submit_once.tasks.prune_submissions",
-        "schedule": crontab(hour=4, minute=30),
-    },
-    # The weekly digest of the members who chose it: Monday morning, Montréal time (see digest).
-    "send-weekly-digests": {
-        "task": "digest.tasks.send_weekly_digests",
-        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
-    },
-    # The staff's monthly health summary of the communities: the first of the month, Montréal
-    # morning (see health.services: written once per month).
-    "send-monthly-health-summary": {
-        "task": "health.tasks.send_monthly_health_summary",
-        "schedule": crontab(day_of_month=1, hour=8, minute=0),
-    },
-    # Seat offers of the meetings' waiting lists whose deadline passed: the seat goes to the
-    # next in line (see meetings.seats).
-    "expire-seat-offers": {
-        "task": "meetings.tasks.expire_seat_offers",
-        "schedule": 60.0,
-    },
-}
+# The periodic tasks themselves are in aimq_portal/celery.py: their crontab would import Celery
+# into every web worker, which reads these settings and never runs beat.
 # How long before a meeting its reminders go out (local wall-clock days; see meetings.services).
 MEETING_REMINDER_OFFSETS = [
     timedelta(days=days)

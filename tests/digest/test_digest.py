@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from aimq_portal.celery import app as celery_app
 from communities import notification_links
 from communities.models import Membership, NotificationChoice
 from digest import tasks
@@ -272,9 +273,9 @@ def test_a_choice_changed_before_the_relay_is_respected(reader, roads, water, ru
     assert "Guide des bassins" not in mail.outbox[0].body
 
 
-def test_the_beat_task_writes_the_digests(run_tasks, reader, roads, settings):
+def test_the_beat_task_writes_the_digests(run_tasks, reader, roads):
     _resource(roads, "Devis de déneigement", days_ago=2)
-    schedule = settings.CELERY_BEAT_SCHEDULE["send-weekly-digests"]
+    schedule = celery_app.conf.beat_schedule["send-weekly-digests"]
 
     with run_tasks():
         written = tasks.send_weekly_digests.delay().get()

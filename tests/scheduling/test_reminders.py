@@ -4,10 +4,10 @@ written once per poll and member (a unique row with its outbox message), time fr
 from datetime import UTC, timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from aimq_portal.celery import app as celery_app
 from communities.models import Membership, NotificationChoice
 from notifications.models import OutboxMessage
 from notifications.registry import Skip, builder_for
@@ -31,7 +31,7 @@ def reminded():
 
 
 def test_the_sweep_is_on_the_beat_schedule():
-    entry = settings.CELERY_BEAT_SCHEDULE["send-date-poll-reminders"]
+    entry = celery_app.conf.beat_schedule["send-date-poll-reminders"]
     assert entry["task"] == "scheduling.tasks.send_poll_reminders"
 
 
