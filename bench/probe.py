@@ -89,6 +89,16 @@ def pages() -> list[dict]:
             "detail",
         ),
         ("calendar feed", None, reverse("meetings:feed", args=[who["token"]]), "list"),
+        # References, without a target: what any page costs a signed-in member before its own
+        # content (the privacy page: static text, the navbar, the session, the user), and the
+        # community page as a visitor sees it (as the baseline's detail page is read).
+        ("reference: privacy page, member", "member", reverse("privacy"), "detail"),
+        (
+            "reference: community page, visitor",
+            None,
+            reverse("communities:detail", args=[who["community"].slug]),
+            "detail",
+        ),
     ]
     search = _search_url()
     if search:
