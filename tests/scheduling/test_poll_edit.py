@@ -2,6 +2,7 @@
 options; answers to a changed option are cleared, a removed option takes its answers with it
 (after a confirmation)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -109,6 +110,21 @@ def test_a_lead_edits_the_title_closing_date_and_adds_an_option(client, poll, le
     assert missing in page_text(client.get(detail_url(poll)))
 
 
+def test_add_an_option_gives_one_more_row_and_keeps_the_options_ids(client, poll, lead):
+    client.force_login(lead)
+    rows = current_rows(poll)
+    rows[0]["place"] = "Salle du conseil"
+
+    response = client.post(edit_url(poll), edit(poll, rows, add_option="1"))
+
+    text = page_text(response)
+    assert 'name="options-TOTAL_FORMS" value="4"' in text
+    assert f'name="options-0-id" value="{rows[0]["id"]}"' in text
+    assert 'value="Salle du conseil"' in text
+    assert "is-invalid" not in text and "alert-danger" not in text
+    assert not PollOption.objects.filter(place="Salle du conseil").exists()
+
+
 def test_staff_may_edit(client, poll, staff):
     client.force_login(staff)
     response = client.post(edit_url(poll), edit(poll, current_rows(poll), title="Corrigé"))
@@ -210,7 +226,8 @@ def test_back_from_the_confirmation_keeps_what_was_typed(client, poll, lead, vot
 
     text = page_text(response)
     assert 'value="Nouveau titre"' in text
-    assert "checked" in text
+    assert re.search(r'<input type="checkbox" name="options-2-remove"[^>]* checked>', text)
+    assert not re.search(r'<input type="checkbox" name="options-0-remove"[^>]* checked>', text)
     assert PollAnswer.objects.count() == 3
 
 
