@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import ExpertiseArea, User
 from members.selectors import member_searchable_text, with_expertise_areas
+from members.signals import expertise_areas_merged
 from search.registry import (
     Audience,
     Document,
@@ -17,6 +18,7 @@ from search.registry import (
     register,
     watch,
     watch_many_to_many,
+    watch_signal,
 )
 
 # A save limited to other fields (a log-in's last_login, a new password) changes no entry.
@@ -69,3 +71,6 @@ SOURCE = register(
 watch(User, SOURCE, fields=INDEXED_FIELDS)
 watch_many_to_many(User.expertise_areas.through, SOURCE)
 watch(ExpertiseArea, SOURCE, pks=lambda area: area.members.values_list("pk", flat=True))
+
+# A merge of areas moves the members' links in bulk, without m2m_changed: it says whose.
+watch_signal(expertise_areas_merged, SOURCE, pks=lambda member_ids, **kwargs: member_ids)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from members.models import ExpertiseArea, Language, User
 from members.personal_data import DataSubject, former_member_label, personal_data_parts
 from members.selectors import data_subject
+from members.signals import expertise_areas_merged
 from notifications.services import messages_forget_address
 
 PROFILE_FIELDS = (
@@ -111,6 +112,7 @@ def expertise_area_merge(*, keep: ExpertiseArea, duplicates) -> int:
         ignore_conflicts=True,
     )
     ExpertiseArea.objects.filter(pk__in=duplicate_ids).delete()
+    expertise_areas_merged.send(sender=ExpertiseArea, member_ids=sorted(holders))
     return len(gained)
 
 

@@ -2,6 +2,7 @@
 place if known); blank rows are ignored, and "Add an option" gives one more row without any
 script. The rules are the service's (``services.poll_errors``), shown beside the fields."""
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -111,15 +112,88 @@ def option_formset(data=None, *, rows: list[dict] | None = None, extra: int = FI
     return formset(initial=rows or [], prefix="options")
 
 
-def typed_rows(data) -> list[dict]:
+def typed_rows(data, names=("date", "start", "end", "format", "place")) -> list[dict]:
     """The option rows as typed (not checked), to show them again with one more row."""
     try:
         total = min(int(data.get("options-TOTAL_FORMS", 0)), MAX_OPTIONS)
     except ValueError:
         total = 0
-    names = ("date", "start", "end", "format", "place")
     rows = [{name: data.get(f"options-{i}-{name}", "") for name in names} for i in range(total)]
     return [row for row in rows if any(row.values())]
+
+
+class EditOptionForm(OptionForm):
+    """A row of the edit page: an existing option carries its id, and a box to remove it
+    (a removed row is not checked: whatever it holds goes)."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    remove = forms.BooleanField(
+        label=_("Remove this option"),
+        required=False,
+        help_text=_("Its answers are removed with it."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get(self.add_prefix("remove")):
+            for name in ("date", "start", "end"):
+                self.fields[name].required = False
+
+    def clean(self):
+        if self.cleaned_data.get("remove"):
+            return self.cleaned_data
+        data = super().clean()
+        if "option" in data:
+            data["option"] = replace(data["option"], pk=data.get("id"))
+        return data
+
+
+class BaseEditOptionFormSet(BaseOptionFormSet):
+    """``options()`` gives the options kept (with their id) and added; removed rows have none."""
+
+    def removed_ids(self) -> set[int]:
+        return {
+            form.cleaned_data["id"]
+            for form in self.forms
+            if form.cleaned_data.get("remove") and form.cleaned_data.get("id")
+        }
+
+
+EDIT_ROW_FIELDS = ("id", "date", "start", "end", "format", "place", "remove")
+
+
+def edit_option_formset(data=None, *, rows: list[dict] | None = None, extra: int = 1):
+    """The edit page's rows: bound to ``data``; or, unbound, ``rows`` (the poll's options, or
+    the rows typed so far) and ``extra`` blank ones."""
+    formset = forms.formset_factory(
+        EditOptionForm,
+        formset=BaseEditOptionFormSet,
+        extra=extra,
+        max_num=MAX_OPTIONS,
+        absolute_max=MAX_OPTIONS,
+    )
+    if data is not None:
+        return formset(data, prefix="options")
+    return formset(initial=rows or [], prefix="options")
+
+
+def option_rows(options) -> list[dict]:
+    """The poll's options as the edit page's rows, in Montreal time."""
+    rows = []
+    for option in options:
+        starts_at = option.starts_at.astimezone(LOCAL_ZONE)
+        rows.append(
+            {
+                "id": option.pk,
+                "date": starts_at.date(),
+                "start": starts_at.time(),
+                "end": option.ends_at.astimezone(LOCAL_ZONE).time(),
+                "format": option.format,
+                "place": option.place,
+            }
+        )
+    return rows
 
 
 class AnswerForm(forms.Form):

@@ -19,3 +19,9 @@ def can_propose(user, community: Community) -> bool:
 def can_answer(user, community: Community) -> bool:
     """Only members answer: staff who are not members see the answers, and add none."""
     return is_member(user, community)
+
+
+def can_edit(user, poll) -> bool:
+    """Those who propose dates fix a poll while it takes answers; once closed or scheduled,
+    the answers it gathered stand as they are."""
+    return can_propose(user, poll.community) and poll.is_open()

@@ -118,3 +118,14 @@ def results(poll: DatePoll) -> Results:
     return Results(
         options=order, respondents=respondents, unanswered=max(members - len(respondents), 0)
     )
+
+
+def answer_counts(poll: DatePoll) -> dict[int, int]:
+    """How many members answered each option of the poll: one query."""
+    return dict(
+        PollAnswer.objects.filter(option__poll=poll)
+        .values("option_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("option_id", "count")
+    )

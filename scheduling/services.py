@@ -1,7 +1,7 @@
-"""Every change to date polls: proposing, answering, scheduling the chosen option, closing,
-and the one reminder to members who have not answered.
+"""Every change to date polls: proposing, editing, answering, scheduling the chosen option,
+closing, and the one reminder to members who have not answered.
 
-Answers and scheduling start by locking the poll's row (``SELECT ... FOR UPDATE``): an answer
+Edits, answers and scheduling start by locking the poll's row (``SELECT ... FOR UPDATE``): an answer
 never slips in after the poll closed, and a poll scheduled twice at once makes one meeting.
 The meeting itself is made by ``meetings.services.meeting_schedule``, which writes the usual
 invitations (with their .ics) to the outbox in the same transaction."""
@@ -34,6 +34,8 @@ class OptionInput:
     ends_at: datetime
     format: str = ""
     place: str = ""
+    # The existing option this row edits (``poll_update``); None for a new option.
+    pk: int | None = None
 
 
 class PollClosed(ValidationError):
@@ -132,13 +134,106 @@ def poll_create(
     return poll
 
 
+@dataclass(frozen=True)
+class PollUpdate:
+    """What an edit did to the members' answers, for the lead's message."""
+
+    poll: DatePoll
+    # Answers to options whose date, times, format or place changed: cleared, to be given again.
+    cleared_answers: int = 0
+    # Answers to the options removed, gone with them.
+    removed_answers: int = 0
+
+
+def _changed(option: PollOption, new: OptionInput) -> bool:
+    """An answer says "this date, this time, there suits me": any of them changed, it no
+    longer holds (the format counts as the place: in person or online changes who can come)."""
+    return (
+        option.starts_at != new.starts_at
+        or option.ends_at != new.ends_at
+        or option.format != new.format
+        or option.place != (new.place or "").strip()
+    )
+
+
+def poll_update(
+    *,
+    poll: DatePoll,
+    updated_by: User,
+    title: str,
+    details: str,
+    closes_at: datetime,
+    options: list[OptionInput],
+) -> PollUpdate:
+    """Puts the poll in the state the lead typed while it is open: its title, details and
+    closing date; ``options`` is every option it keeps (``pk`` set, changed or not) or adds
+    (``pk`` None); an option of the poll left out is removed with its answers. The answers to
+    an option whose date, times, format or place changed are cleared, so those members answer
+    it again. Under the poll's row lock, so no answer slips in between the check and the write,
+    and a poll scheduled or closed meanwhile is refused."""
+    with transaction.atomic():
+        poll = _lock_poll(poll.pk)
+        if not permissions.can_propose(updated_by, poll.community):
+            raise PermissionDenied
+        if not poll.is_open():
+            raise closed_error(poll)
+        current = {option.pk: option for option in poll.options.all()}
+        if any(option.pk is not None and option.pk not in current for option in options):
+            raise ValidationError(_("This option is not one of the poll's."), code="option")
+        errors = poll_errors(closes_at=closes_at, options=options, now=timezone.now())
+        poll.title = (title or "").strip()
+        poll.details = (details or "").strip()
+        poll.closes_at = closes_at
+        try:
+            poll.full_clean(exclude=["community", "created_by", "meeting"])
+        except ValidationError as exc:
+            for field, messages in exc.error_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        poll.save(update_fields=["title", "details", "closes_at"])
+
+        kept = {option.pk for option in options if option.pk is not None}
+        removed_answers = 0
+        if removed := set(current) - kept:
+            removed_answers = PollAnswer.objects.filter(option_id__in=removed).count()
+            # The answers go with their option (on_delete=CASCADE).
+            PollOption.objects.filter(pk__in=removed).delete()
+        changed = []
+        for new in options:
+            option = current.get(new.pk) if new.pk is not None else None
+            if option is None or not _changed(option, new):
+                continue
+            option.starts_at, option.ends_at = new.starts_at, new.ends_at
+            option.format, option.place = new.format, (new.place or "").strip()
+            changed.append(option)
+        cleared_answers = 0
+        if changed:
+            PollOption.objects.bulk_update(changed, ["starts_at", "ends_at", "format", "place"])
+            cleared_answers, _deleted = PollAnswer.objects.filter(option__in=changed).delete()
+        PollOption.objects.bulk_create(
+            [
+                PollOption(
+                    poll=poll,
+                    starts_at=new.starts_at,
+                    ends_at=new.ends_at,
+                    format=new.format,
+                    place=(new.place or "").strip(),
+                )
+                for new in options
+                if new.pk is None
+            ]
+        )
+    return PollUpdate(poll=poll, cleared_answers=cleared_answers, removed_answers=removed_answers)
+
+
 def _lock_poll(poll_id: int) -> DatePoll:
     return (
         DatePoll.objects.select_for_update(of=("self",)).select_related("community").get(pk=poll_id)
     )
 
 
-def _closed_error(poll: DatePoll) -> PollClosed:
+def closed_error(poll: DatePoll) -> PollClosed:
     if poll.meeting_id:
         return PollClosed(_("This poll is closed: the meeting is scheduled."), code="scheduled")
     return PollClosed(_("This poll is closed: answers can no longer change."), code="closed")
@@ -152,7 +247,7 @@ def poll_answer(*, poll: DatePoll, member: User, choices: dict[int, str]) -> int
         if not permissions.can_answer(member, poll.community):
             raise PermissionDenied
         if not poll.is_open():
-            raise _closed_error(poll)
+            raise closed_error(poll)
         option_ids = set(poll.options.values_list("pk", flat=True))
         if set(choices) != option_ids:
             raise ValidationError(_("Answer every option."), code="incomplete")

@@ -1,6 +1,8 @@
 """The date polls' pages, under their community. Only its members, leads and staff see them:
 a visitor is sent to log in, anyone else is told nothing exists (404)."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,13 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
 from meetings.forms import MeetingForm
 from meetings.models import Meeting, MeetingFormat
 from scheduling import permissions, selectors, services
-from scheduling.forms import AnswerForm, PollForm, option_formset, typed_rows
+from scheduling.forms import (
+    EDIT_ROW_FIELDS,
+    AnswerForm,
+    PollForm,
+    edit_option_formset,
+    option_formset,
+    option_rows,
+    typed_rows,
+)
 from scheduling.models import DatePoll, PollOption
 from submit_once.services import submit_once
 
@@ -113,8 +124,134 @@ def poll_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "scheduling/poll_form.html",
-        {"form": form, "formset": formset, "community": community},
+        {
+            "form": form,
+            "formset": formset,
+            "rows": [(row, 0) for row in formset],
+            "community": community,
+        },
     )
+
+
+def _edit_page(request, poll, form, formset) -> HttpResponse:
+    answer_counts = selectors.answer_counts(poll)
+    return render(
+        request,
+        "scheduling/poll_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "rows": [(row, answer_counts.get(_option_id(row), 0)) for row in formset],
+            "community": poll.community,
+            "poll": poll,
+        },
+    )
+
+
+def _option_id(row) -> int | None:
+    value = str(row["id"].value() or "")
+    return int(value) if value.isdigit() else None
+
+
+def _removal_to_confirm(request, poll, removed_ids: set[int]) -> HttpResponse | None:
+    """Removing options that members answered loses those answers: the lead confirms first,
+    on a page that carries what they typed (nothing is saved until they do)."""
+    answer_counts = selectors.answer_counts(poll)
+    lost = sum(answer_counts.get(pk, 0) for pk in removed_ids)
+    if not lost or "confirm_removal" in request.POST:
+        return None
+    return render(
+        request,
+        "scheduling/poll_edit_confirm.html",
+        {
+            "poll": poll,
+            "community": poll.community,
+            "removed": [
+                (option, answer_counts.get(option.pk, 0))
+                for option in PollOption.objects.filter(poll=poll, pk__in=removed_ids).order_by(
+                    "starts_at", "pk"
+                )
+            ],
+            "lost": lost,
+            "typed": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name not in ("csrfmiddlewaretoken", "confirm_removal", "back")
+                for value in values
+            ],
+        },
+    )
+
+
+def _saved_message(request, update: services.PollUpdate) -> None:
+    messages.success(request, _("The poll is saved."))
+    if update.cleared_answers:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d answer to a changed option was cleared: the member answers it again.",
+                "%(count)d answers to changed options were cleared: those members answer "
+                "them again.",
+                update.cleared_answers,
+            )
+            % {"count": update.cleared_answers},
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    poll = _poll(request, slug, pk)
+    if not permissions.can_propose(request.user, poll.community):
+        raise PermissionDenied
+    if not poll.is_open():
+        messages.error(request, services.closed_error(poll).messages[0])
+        return redirect(_url(poll))
+    if request.method == "GET":
+        form = PollForm(instance=poll)
+        formset = edit_option_formset(rows=option_rows(poll.options.all()))
+        return _edit_page(request, poll, form, formset)
+    if "add_option" in request.POST or "back" in request.POST:
+        # Nothing checked yet: the lead is still typing (or came back from the confirmation).
+        form = PollForm(initial=request.POST.dict())
+        form.initial.pop("submit_token", None)
+        rows = typed_rows(request.POST, names=EDIT_ROW_FIELDS)
+        formset = edit_option_formset(rows=rows, extra=1 if "add_option" in request.POST else 0)
+        return _edit_page(request, poll, form, formset)
+    # The model form's instance is a copy: an invalid edit leaves the poll shown as it was.
+    form = PollForm(request.POST, instance=copy.copy(poll))
+    formset = edit_option_formset(request.POST)
+    valid = form.is_valid() & formset.is_valid()
+    if valid:
+        options = formset.options()
+        errors = services.poll_errors(
+            closes_at=form.cleaned_data["closes_at"], options=options, now=timezone.now()
+        )
+        for error in errors.get("closes_at", []):
+            form.add_error("closes_at", error)
+    if valid and form.is_valid():
+        if confirmation := _removal_to_confirm(request, poll, formset.removed_ids()):
+            return confirmation
+        try:
+            with submit_once(form) as submission:
+                update = services.poll_update(
+                    poll=poll,
+                    updated_by=request.user,
+                    title=form.cleaned_data["title"],
+                    details=form.cleaned_data["details"],
+                    closes_at=form.cleaned_data["closes_at"],
+                    options=options,
+                )
+                submission.result_url = _url(poll)
+        except services.PollClosed as exc:
+            messages.error(request, exc.messages[0])
+            return redirect(_url(poll))
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            _saved_message(request, update)
+            return redirect(_url(poll))
+    return _edit_page(request, poll, form, formset)
 
 
 def _detail(request: HttpRequest, poll: DatePoll, form: AnswerForm | None = None) -> HttpResponse:
@@ -138,6 +275,10 @@ def _detail(request: HttpRequest, poll: DatePoll, form: AnswerForm | None = None
             "is_open": is_open,
             "has_answered": bool(results.choices_of(request.user.pk)),
             "can_manage": permissions.can_propose(request.user, community),
+            "can_edit": permissions.can_edit(request.user, poll),
+            # Options added or changed since the member answered wait for their answer.
+            "answers_missing": is_open
+            and 0 < len(results.choices_of(request.user.pk)) < len(results.options),
         },
     )
 

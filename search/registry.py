@@ -9,10 +9,21 @@ from typing import Any
 
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from search.models import Audience
 
-__all__ = ["Audience", "Document", "SearchSource", "register", "source", "sources", "watch"]
+__all__ = [
+    "Audience",
+    "Document",
+    "SearchSource",
+    "register",
+    "source",
+    "sources",
+    "watch",
+    "watch_many_to_many",
+    "watch_signal",
+]
 
 
 @dataclass(frozen=True)
@@ -100,3 +111,18 @@ def watch_many_to_many(through: type[models.Model], search_source: SearchSource)
     m2m_changed.connect(
         _changed, sender=through, weak=False, dispatch_uid=f"search:{search_source.name}:m2m"
     )
+
+
+def watch_signal(
+    signal: Signal, search_source: SearchSource, *, pks: Callable[..., Iterable[int]]
+) -> None:
+    """Re-indexes, in the transaction of the sender, the objects of ``search_source`` whose
+    primary keys ``pks(**kwargs)`` gives when ``signal`` is sent: for an app's change made in
+    bulk, which sends no model signal (a merge of expertise areas)."""
+    from search import indexing
+
+    def _sent(sender, **kwargs):
+        for pk in list(pks(**kwargs)):
+            indexing.index_object(search_source.name, pk)
+
+    signal.connect(_sent, weak=False, dispatch_uid=f"search:{search_source.name}:{id(signal)}")

@@ -1,6 +1,6 @@
 """What must hold when two things happen at once, with real PostgreSQL connections in threads
 (see tests/communities/test_concurrency.py): two beats remind each member once; two clicks on
-"Schedule" make one meeting."""
+"Schedule" make one meeting; an edit never lands on a poll scheduled meanwhile."""
 
 import pytest
 import time_machine
@@ -62,3 +62,46 @@ def test_two_clicks_on_schedule_make_one_meeting():
     ]
     assert Meeting.objects.count() == 1
     assert DatePoll.objects.get(pk=poll.pk).meeting == Meeting.objects.get()
+
+
+def test_an_edit_and_a_schedule_at_once_never_edit_a_scheduled_poll():
+    community, lead, _members = _community()
+    with time_machine.travel(NOW, tick=False):
+        poll = propose(community, lead)
+        option = poll.options.first()
+        kept = [
+            services.OptionInput(
+                starts_at=o.starts_at, ends_at=o.ends_at, format=o.format, place=o.place, pk=o.pk
+            )
+            for o in poll.options.all()
+        ]
+        fields = {
+            "title": "Prochaine rencontre",
+            "format": "online",
+            "starts_at": option.starts_at,
+            "ends_at": option.ends_at,
+            "meeting_url": "https://zoom.example.org/rencontre",
+        }
+
+        outcomes = _run_together(
+            [
+                lambda: services.poll_schedule(
+                    poll=poll, option=option, scheduled_by=lead, **fields
+                ),
+                lambda: services.poll_update(
+                    poll=poll,
+                    updated_by=lead,
+                    title="Corrigé",
+                    details="",
+                    closes_at=poll.closes_at,
+                    options=kept,
+                ),
+            ]
+        )
+
+    names = sorted(type(outcome).__name__ for outcome in outcomes)
+    assert names in (["Meeting", "PollClosed"], ["Meeting", "PollUpdate"]), outcomes
+    # The edit either went first, under the lock, or found the poll scheduled and changed nothing.
+    edited = DatePoll.objects.get(pk=poll.pk).title == "Corrigé"
+    assert edited == ("PollUpdate" in names)
+    assert Meeting.objects.count() == 1

@@ -121,3 +121,26 @@ def test_a_member_without_consent_is_not_found(client, world):
     expert.save()
 
     assert ("members.member", "Zircon Expert") not in found(client, "zircon")
+
+
+def test_a_merge_of_areas_is_found_at_once_under_the_area_kept(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world.loner)
+    expert = User.objects.get(first_name="Zircon")
+    keep = ExpertiseArea.objects.create(
+        slug="mineralogie", label_fr="Minéralogie", label_en="Mineralogy"
+    )
+    duplicate = ExpertiseArea.objects.create(
+        slug="zirconologie", label_fr="Zirconologie appliquée", label_en="Applied zirconology"
+    )
+    expert.expertise_areas.add(duplicate)
+    assert found(client, "zirconologie") == {("members.member", "Zircon Expert")}
+
+    # The merge and its re-indexing: a few queries for the areas, a few for the one member.
+    with django_assert_max_num_queries(20):
+        members_services.expertise_area_merge(keep=keep, duplicates=[keep, duplicate])
+
+    assert found(client, "mineralogie") == {("members.member", "Zircon Expert")}
+    assert found(client, "mineralogy") == {("members.member", "Zircon Expert")}
+    assert not found(client, "zirconologie")
