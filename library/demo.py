@@ -8,15 +8,7 @@ from django.utils import timezone
 
 from communities.models import Community, Membership, Role
 from library.models import Kind, Resource, ResourceVersion, Tag, UsefulMark, Visibility
-from meetings.demo import DEMO_SLUGS
-
-# A one-page PDF, small enough to write here.
-_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+from meetings.demo import DEMO_SLUGS, demo_pdf
 
 RESOURCES = [
     {
@@ -95,6 +87,7 @@ def load_demo() -> dict:
             resource.tags.set([Tag.objects.get_or_create(name=name)[0] for name in planned["tags"]])
             if planned.get("file"):
                 version = ResourceVersion(resource=resource, uploaded_by=author)
-                version.file.save(planned["file"], ContentFile(_PDF), save=True)
+                document = demo_pdf(planned["title"], planned["description"], *planned["tags"])
+                version.file.save(planned["file"], ContentFile(document), save=True)
             UsefulMark.objects.get_or_create(resource=resource, member=lead)
     return {"library resources": Resource.objects.count()}

@@ -8,6 +8,7 @@ today's). Rows are written directly rather than through ``meeting_schedule``: th
 otherwise e-mail an invitation per meeting to every demo member. The rows still pass the
 model's validation (``full_clean``); the agenda is kept as typed, as the service does."""
 
+import textwrap
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -249,13 +250,29 @@ AGENDA = """Tour de table des municipalités.
 2. **Discussion** en petits groupes
 3. Suites à donner
 """
-# A one-page PDF, enough for the demo's public document.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def demo_pdf(title: str, *lines: str) -> bytes:
+    """A one-page PDF with real text (a title, then lines), so that the demo's documents can be
+    opened and found by the words they hold, as members' documents are."""
+    from io import BytesIO
+
+    # ReportLab is only needed when the demo data is loaded (and for attestations): never by a
+    # web worker at start-up.
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer, pagesize=LETTER)
+    page.setTitle(title)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(72, 720, title)
+    page.setFont("Helvetica", 11)
+    for number, line in enumerate(lines):
+        page.drawString(72, 690 - 16 * number, line)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
 
 
 def _day(day_offset: int) -> date:
@@ -375,7 +392,10 @@ def _follow_up(meeting: Meeting, lead, plan: Planned) -> None:
         FollowUpDocument.objects.create(
             followup=followup,
             title=talk.document,
-            file=ContentFile(DEMO_PDF, name=f"{plan.key}.pdf"),
+            file=ContentFile(
+                demo_pdf(talk.document, talk.speakers, *textwrap.wrap(talk.summary, 90)),
+                name=f"{plan.key}.pdf",
+            ),
             uploaded_by=lead,
         )
 
