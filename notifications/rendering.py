@@ -17,6 +17,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -41,6 +42,15 @@ def language_of(user) -> str:
 @functools.cache
 def _domain_of(from_email: str) -> str:
     return parseaddr(from_email)[1].rpartition("@")[2] or "aimq.invalid"
+
+
+@functools.cache
+def _sender_of(from_email: str, charset: str) -> tuple[str, str]:
+    """The envelope address and the encoded From header of ``from_email``. Given the From
+    header already encoded (ASCII), Django leaves it as it is; given ``from_email`` only, it
+    encodes the display name ("Communautés", not ASCII) twice for every message it sends, a
+    third of the relay's time per message once the rest was rendered once per batch."""
+    return parseaddr(from_email)[1], sanitize_address(from_email, charset)
 
 
 def message_id(key: str) -> str:
@@ -125,8 +135,13 @@ def email_of(
     portal's layout (``html_of``, unless ``html`` gives it already rendered)."""
     if html is None:
         html = html_of(subject=subject, text=text, language=language, formatted=formatted)
+    envelope_from, from_header = _sender_of(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[to], headers={"Message-ID": message_id(key)}
+        subject=subject,
+        body=text,
+        from_email=envelope_from,
+        to=[to],
+        headers={"From": from_header, "Message-ID": message_id(key)},
     )
     message.attach_alternative(html, "text/html")
     return message
