@@ -18,6 +18,7 @@ Environment: BENCH_REMINDERS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/ai
 BENCH_REDIS_URL (redis://127.0.0.1:6379/0), BENCH_REMINDER_CONCURRENCY (2)."""
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -47,6 +48,12 @@ class _SMTPSession(socketserver.StreamRequestHandler):
     RSET, NOOP, QUIT), each answered at once."""
 
     def handle(self) -> None:
+        # A worker killed mid-message (--kill) resets its connection: that message was not
+        # accepted, and is sent again.
+        with contextlib.suppress(ConnectionError):
+            self._converse()
+
+    def _converse(self) -> None:
         catcher, write = self.server.catcher, self.wfile.write
         write(b"220 bench ESMTP\r\n")
         recipients: list[str] = []
@@ -63,7 +70,9 @@ class _SMTPSession(socketserver.StreamRequestHandler):
             elif verb == b"DATA":
                 write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
                 lines = []
-                while (data_line := self.rfile.readline()) not in (b".\r\n", b""):
+                while (data_line := self.rfile.readline()) != b".\r\n":
+                    if not data_line:
+                        return  # cut off before its end: not accepted, as a mail server would
                     lines.append(data_line[1:] if data_line.startswith(b"..") else data_line)
                 catcher.received_message(b"".join(lines), recipients)
                 write(b"250 OK\r\n")
