@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.html import escape
 
 from communities.models import Membership
 from meetings import formatting, ics
@@ -27,6 +28,7 @@ from notifications.rendering import (
     absolute_url,
     address_of,
     email_of,
+    html_of,
     render_for,
     render_text,
 )
@@ -309,12 +311,12 @@ class _Anyone:
 @batch_message_kind(REMINDER)
 def build_reminders(messages: list[OutboxMessage]) -> dict:
     """Thousands of reminders can fall due at once: a reminder's text differs between members
-    of one meeting only by their name and their answer, so it is rendered once per meeting,
-    language and answer, and each member's name filled in."""
+    of one meeting only by their name and their answer, so it is rendered (subject, text and
+    HTML) once per meeting, language and answer, and each member's name filled in."""
     meetings = _meetings_of(messages)
     answers = _answers_of(messages)
     memberships = _memberships_of(messages, meetings)
-    rendered: dict[tuple, tuple[str, str]] = {}
+    rendered: dict[tuple, tuple[str, str, str]] = {}
     agendas: dict[int, FormattedText | None] = {}
     built = {}
     for message in messages:
@@ -334,7 +336,7 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
         if meeting.pk not in agendas:
             agendas[meeting.pk] = agenda_of(meeting)
         if version not in rendered:
-            rendered[version] = render_text(
+            subject, text = render_text(
                 template="meetings/meeting_reminder",
                 language=language,
                 context={
@@ -352,15 +354,23 @@ def build_reminders(messages: list[OutboxMessage]) -> dict:
                     "meeting_page_url": absolute_url("meetings:detail", meeting.pk),
                 },
             )
-        subject, text = rendered[version]
+            # The HTML part too: the name is escaped where it goes, as the layout would have.
+            html = html_of(
+                subject=subject,
+                text=text,
+                language=language,
+                formatted=[agendas[meeting.pk]] if agendas[meeting.pk] else (),
+            )
+            rendered[version] = (subject, text, html)
+        subject, text, html = rendered[version]
         name = message.recipient.first_name or message.recipient.email
         built[message.pk] = email_of(
             subject=subject.replace(_NAME, name),
             text=text.replace(_NAME, name),
+            html=html.replace(_NAME, escape(name)),
             to=to,
             language=language,
             key=message.key,
-            formatted=[agendas[meeting.pk]] if agendas[meeting.pk] else (),
         )
     return built
 

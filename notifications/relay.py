@@ -34,7 +34,6 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from notifications import registry
@@ -148,19 +147,35 @@ def _build(messages: list[OutboxMessage]) -> dict[int, registry.Built | Exceptio
     return built
 
 
+# The conditional UPDATE of _mark_sent, as SQL: it runs for every message, and the ORM's
+# building of it cost more than the statement itself (about 0.45 of 0.7 ms a message).
+_OUTBOX_TABLE = OutboxMessage._meta.db_table
+_MARK_SENT_SQL = (
+    f'UPDATE "{_OUTBOX_TABLE}" SET "status" = %s, "sent_at" = %s, "subject" = %s, '  # noqa: S608
+    '"to_email" = %s, "attempts" = "attempts" + 1, "claimed_until" = NULL, "last_error" = %s, '
+    '"body_text" = %s, "body_html" = %s WHERE "id" = %s AND "status" = %s'
+)
+
+
 def _mark_sent(message: OutboxMessage, email) -> None:
-    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.PENDING).update(
-        status=MessageStatus.SENT,
-        sent_at=timezone.now(),
-        subject=str(email.subject)[:255],
-        to_email=(email.to[0] if email.to else message.to_email).lower(),
-        attempts=F("attempts") + 1,
-        claimed_until=None,
-        last_error="",
-        # A rendered message may carry a secret link (password reset): not kept once sent.
-        body_text="",
-        body_html="",
-    )
+    """Records a send right after the server accepted it, one message at a time, so that a
+    worker's death resends at most the message in flight."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT_SQL,
+            [
+                MessageStatus.SENT.value,
+                db_connection.ops.adapt_datetimefield_value(timezone.now()),
+                str(email.subject)[:255],
+                (email.to[0] if email.to else message.to_email).lower(),
+                "",  # last_error
+                # A rendered message may carry a secret link (password reset): not kept once sent.
+                "",  # body_text
+                "",  # body_html
+                message.pk,
+                MessageStatus.PENDING.value,
+            ],
+        )
 
 
 def _mark_skipped(message: OutboxMessage, reason: str) -> None:

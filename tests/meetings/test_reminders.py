@@ -341,6 +341,29 @@ def test_reminder_tells_what_each_answer_needs_in_the_members_language(people):
     )
 
 
+def test_each_reminder_greets_its_member_by_name_as_typed_in_text_and_escaped_in_html(people):
+    """The reminder is rendered once for the members who gave the same answer; each name is
+    filled in afterwards, in the text as typed and in the HTML part escaped."""
+    community, (lead, first, second) = people
+    first.first_name = "Zoé <O'Brien>"
+    first.save()
+    second.first_name = "Marc"
+    second.save()
+    _meeting(community, local(2026, 6, 10, 10))
+    _sweep_at(utc(2026, 6, 9, 14, 0))
+    _send_at(utc(2026, 6, 9, 14, 1))
+
+    sent = {m.to[0]: m for m in mail.outbox}
+    to_first, to_second = sent[first.email], sent[second.email]
+    first_html = to_first.alternatives[0].content
+    assert "Bonjour Zoé <O'Brien>," in to_first.body
+    assert "Bonjour Zoé &lt;O&#x27;Brien&gt;," in first_html
+    assert "<O'Brien>" not in first_html
+    assert "Bonjour Marc," in to_second.body
+    assert "Bonjour Marc," in to_second.alternatives[0].content
+    assert "Zoé" not in to_second.body + to_second.alternatives[0].content
+
+
 def test_a_batch_of_reminders_is_built_in_a_fixed_number_of_queries(
     people, django_assert_max_num_queries
 ):
