@@ -96,6 +96,14 @@ def _with_formatted(html: str, formatted: Iterable[FormattedText]) -> str:
     return html
 
 
+# Line breaks and runs of spaces, never the non-breaking spaces French puts before « : ».
+_BREAKABLE_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def _one_line(text: str) -> str:
+    return _BREAKABLE_SPACE.sub(" ", text).strip(" ")
+
+
 def render_text(*, template: str, context: dict, language: str) -> tuple[str, str]:
     """The subject (prefixed, on one line) and the text body of emails/<template>, in
     ``language``. Plain text: nothing is HTML-escaped."""
@@ -103,7 +111,7 @@ def render_text(*, template: str, context: dict, language: str) -> tuple[str, st
         context = {"site_url": settings.SITE_URL, **context}
         subject = render_to_string(f"emails/{template}_subject.txt", context, using=TEXT_ENGINE)
         text = render_to_string(f"emails/{template}.txt", context, using=TEXT_ENGINE)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _one_line(subject)
     return subject, text.strip() + "\n"
 
 

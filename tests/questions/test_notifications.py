@@ -60,9 +60,9 @@ def test_a_question_reaches_those_who_chose_every_but_not_its_author(
 
     assert recipients() == emails_of(people[EVERY])
     message = mail.outbox[0]
-    # The subject is one line of plain spaces (notifications.rendering).
+    # The subject is one line; the non-breaking space before « : » stays (notifications.rendering).
     assert message.subject.endswith(
-        f"Nouvelle question dans {community.name} : Clause de pénalité de retard"
+        f"Nouvelle question dans {community.name}\xa0: Clause de pénalité de retard"
     )
     assert "Quel montant ?" in message.body
 
