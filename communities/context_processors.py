@@ -1,10 +1,20 @@
 from communities import selectors
 
 
+def request_inbox_badge(request) -> selectors.LeadInboxBadge:
+    """The visitor's inbox badge, read once per request: the inbox view needs it too (who may
+    see the inbox, how many requests it pages through) and then the navbar costs no query."""
+    badge = getattr(request, "_lead_inbox_badge", None)
+    if badge is None:
+        badge = selectors.lead_inbox_badge(user=request.user)
+        request._lead_inbox_badge = badge
+    return badge
+
+
 def lead_inbox(request) -> dict:
     """The navbar's inbox link and badge: one query for a signed-in visitor, none otherwise."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"lead_inbox_shown": False, "lead_pending_request_count": 0}
-    badge = selectors.lead_inbox_badge(user=user)
+    badge = request_inbox_badge(request)
     return {"lead_inbox_shown": badge.shown, "lead_pending_request_count": badge.pending}

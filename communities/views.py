@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aimq_portal.redirects import safe_next
 from communities import cards, permissions, selectors, services
+from communities.context_processors import request_inbox_badge
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
 from communities.selectors import ViewerStatus
@@ -269,10 +270,14 @@ def _decision_prefix(join_request: JoinRequest) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if not selectors.lead_inbox_badge(user=request.user).shown:
+    badge = request_inbox_badge(request)
+    if not badge.shown:
         raise PermissionDenied
     page = selectors.lead_inbox_page(
-        user=request.user, page_number=request.GET.get("page"), per_page=INBOX_PAGE_SIZE
+        user=request.user,
+        page_number=request.GET.get("page"),
+        per_page=INBOX_PAGE_SIZE,
+        pending_count=badge.pending,  # the same count as the navbar's: counted once
     )
     join_requests = page.object_list
     for join_request in join_requests:
