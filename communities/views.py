@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -282,7 +283,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     join_requests = page.object_list
     for join_request in join_requests:
         join_request.decision_form = DecisionForm(prefix=_decision_prefix(join_request))
-    return render(request, "communities/inbox.html", {"join_requests": join_requests, "page": page})
+    context = {
+        "join_requests": join_requests,
+        "page": page,
+        # Masked once for the page's fifty forms: the context processor's lazy token is masked
+        # anew (32 random characters) at each {% csrf_token %}.
+        "csrf_token": get_token(request),
+    }
+    return render(request, "communities/inbox.html", context)
 
 
 @login_required
