@@ -1,14 +1,17 @@
-"""Two fragments of the join-request pages written in Python rather than in templates: a
-requester's profile and the decision form. The inbox repeats both for each of its fifty
-requests, and at a dozen Python calls for each template variable or tag they cost twice the
-rest of the page; written here, as Django admin writes its paginator links, they cost a tenth.
-The markup is what the templates wrote (labels, ids, ``aria-*``); the request page uses the
-same functions through the ``requester_profile`` and ``decision_form`` tags.
+"""The join-request inbox's request cards, written in Python rather than in templates: the
+requester's profile, the decision form, and the card that holds them with the request. The
+inbox repeats them for each of its fifty requests, and at a dozen Python calls for each
+template variable or tag, they cost four times the rest of the page; written here, as Django
+admin writes its paginator links, they cost a fraction. The markup is what the templates wrote
+(labels, ids, ``aria-*``); the request page shows the profile and the form through the
+``requester_profile`` and ``decision_form`` tags.
 
 As in the templates: translations are trusted (not escaped), every value is escaped."""
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -58,6 +61,34 @@ def _errors_text(errors) -> SafeString:
     return mark_safe("".join(f"{conditional_escape(error)} " for error in errors))
 
 
+# One format for the whole form: each value is escaped once, by format_html.
+_DECISION_FORM = (
+    '<form method="post" action="{action}" novalidate>\n'
+    "{csrf}"
+    '  <input type="hidden" name="next" value="{next_url}">\n'
+    '  <input type="hidden" name="{token_name}"{token_value} data-submit-once="" id="{token_id}">\n'
+    "{alerts}"
+    '  <div class="mb-2">\n'
+    '    <label class="form-label" for="{id}">{label}</label>\n'
+    '    <textarea name="{name}" id="{id}" rows="2" maxlength="2000"\n'
+    '              class="form-control{invalid_class}"\n'
+    '              {invalid_attr}aria-describedby="{id}_help{error_ref}">'
+    "{value}</textarea>\n"
+    '    <div id="{id}_help" class="form-text">{help}</div>\n'
+    "{error}"
+    "  </div>\n"
+    '  <div class="d-flex flex-wrap gap-2">\n'
+    '    <button type="submit" name="{decision}" value="approve" class="btn btn-success">\n'
+    "      {approve}\n"
+    "    </button>\n"
+    '    <button type="submit" name="{decision}" value="decline" class="btn btn-outline-danger">\n'
+    "      {decline}\n"
+    "    </button>\n"
+    "  </div>\n"
+    "</form>"
+)
+
+
 def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> SafeString:
     """The form that approves or declines ``join_request`` (a ``DecisionForm``, bound or not,
     with its errors), posted to the request's page, which then goes to ``next_url``. The
@@ -70,88 +101,112 @@ def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> Safe
     message_errors = message.errors
     value = message.value()
     member = join_request.member.display_name
-    decision_name = form.add_prefix("decision")
-    parts = [
-        format_html(
-            '<form method="post" action="{}" novalidate>\n',
-            reverse("communities:request_detail", args=[join_request.pk]),
-        )
-    ]
+    invalid = bool(message_errors)
+    csrf = ""
     if csrf_token and csrf_token != "NOTPROVIDED":  # as {% csrf_token %}
-        parts.append(
-            format_html(
-                '  <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n', csrf_token
-            )
+        csrf = format_html(
+            '  <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n', csrf_token
         )
-    parts.append(format_html('  <input type="hidden" name="next" value="{}">\n', next_url))
-    # The one-time token (submit_once), as its HiddenInput renders it.
-    parts.append(
-        format_html(
-            '  <input type="hidden" name="{}"{} data-submit-once="" id="{}">\n',
-            token.html_name,
-            format_html(' value="{}"', token_value) if token_value not in (None, "") else "",
-            token.auto_id,
-        )
-    )
+    alerts = []
     if form.errors:
         if form["decision"].errors:
-            parts.append(
+            alerts.append(
                 format_html(
                     '  <div class="alert alert-danger" role="alert">{}</div>\n',
                     _translated("Choose to approve or decline the request."),
                 )
             )
         if form.non_field_errors():
-            parts.append(
+            alerts.append(
                 format_html(
                     '  <div class="alert alert-danger" role="alert">{}</div>\n',
                     _errors_text(form.non_field_errors()),
                 )
             )
-    invalid = bool(message_errors)
-    parts.append(
-        format_html(
-            '  <div class="mb-2">\n'
-            '    <label class="form-label" for="{id}">{label}</label>\n'
-            '    <textarea name="{name}" id="{id}" rows="2" maxlength="2000"\n'
-            '              class="form-control{invalid_class}"\n'
-            '              {invalid_attr}aria-describedby="{id}_help{error_ref}">'
-            "{value}</textarea>\n"
-            '    <div id="{id}_help" class="form-text">{help}</div>\n'
-            "{error}"
-            "  </div>\n",
-            id=message_id,
-            label=str(message.label),
-            name=message.html_name,
-            invalid_class=" is-invalid" if invalid else "",
-            invalid_attr=mark_safe('aria-invalid="true" ') if invalid else "",
-            error_ref=format_html(" {}_error", message_id) if invalid else "",
-            value=value if value is not None else "",
-            help=str(message.help_text),
-            error=format_html(
-                '    <div id="{}_error" class="invalid-feedback d-block">{}</div>\n',
-                message_id,
-                _errors_text(message_errors),
-            )
-            if invalid
-            else "",
+    return format_html(
+        _DECISION_FORM,
+        action=reverse("communities:request_detail", args=[join_request.pk]),
+        csrf=csrf,
+        next_url=next_url,
+        token_name=token.html_name,
+        # As the token's HiddenInput: no value attribute for an empty value.
+        token_value=format_html(' value="{}"', token_value)
+        if token_value not in (None, "")
+        else "",
+        token_id=token.auto_id,
+        alerts=mark_safe("".join(alerts)),
+        id=message_id,
+        label=str(message.label),
+        name=message.html_name,
+        invalid_class=" is-invalid" if invalid else "",
+        invalid_attr=mark_safe('aria-invalid="true" ') if invalid else "",
+        error_ref=format_html(" {}_error", message_id) if invalid else "",
+        value=value if value is not None else "",
+        help=str(message.help_text),
+        error=format_html(
+            '    <div id="{}_error" class="invalid-feedback d-block">{}</div>\n',
+            message_id,
+            _errors_text(message_errors),
         )
+        if invalid
+        else "",
+        decision=form.add_prefix("decision"),
+        approve=_translated("Approve %(member)s", member=member),
+        decline=_translated("Decline %(member)s", member=member),
     )
-    parts.append(
-        format_html(
-            '  <div class="d-flex flex-wrap gap-2">\n'
-            '    <button type="submit" name="{name}" value="approve" class="btn btn-success">\n'
-            "      {approve}\n"
-            "    </button>\n"
-            '    <button type="submit" name="{name}" value="decline" '
-            'class="btn btn-outline-danger">\n'
-            "      {decline}\n"
-            "    </button>\n"
-            "  </div>\n"
-            "</form>",
-            name=decision_name,
-            approve=_translated("Approve %(member)s", member=member),
-            decline=_translated("Decline %(member)s", member=member),
+
+
+_INBOX_REQUEST = (
+    '<article class="card mb-3" aria-labelledby="request-{pk}-heading">\n'
+    '  <div class="card-body">\n'
+    '    <h2 id="request-{pk}-heading" class="h5 card-title">\n'
+    "      {heading}\n"
+    "    </h2>\n"
+    '    <p class="small text-body-secondary">\n'
+    "      {sent}\n"
+    "{full}"
+    "    </p>\n"
+    "{profile}\n"
+    '    <h3 class="h6">{motivation_title}</h3>\n'
+    '    <blockquote class="border-start ps-3">{motivation}</blockquote>\n'
+    "{form}\n"
+    "  </div>\n"
+    "</article>\n"
+)
+
+
+def inbox_request_html(*, join_request, next_url: str, csrf_token) -> SafeString:
+    """A pending request as the inbox shows it: who asks to join which community, when, its
+    place on the waiting list while the community is full, the requester's profile, their
+    motivation and the decision form (``join_request.decision_form``)."""
+    member = join_request.member
+    full = ""
+    if join_request.community_is_full:
+        full = format_html(
+            '      <span class="badge text-bg-warning">{}</span>\n',
+            _translated(
+                "Community full: waiting list position %(position)s",
+                position=localize(join_request.position),
+            ),
         )
+    sent_on = date_format(timezone.localtime(join_request.created_at), "DATETIME_FORMAT")
+    return format_html(
+        _INBOX_REQUEST,
+        pk=join_request.pk,
+        heading=_translated(
+            "%(member)s asks to join %(community)s",
+            member=member.display_name,
+            community=join_request.community.name,
+        ),
+        sent=_translated("Sent on %(date)s", date=sent_on),
+        full=full,
+        profile=requester_profile_html(member),
+        motivation_title=_translated("Motivation"),
+        motivation=linebreaksbr(join_request.motivation, autoescape=True),
+        form=decision_form_html(
+            join_request=join_request,
+            form=join_request.decision_form,
+            next_url=next_url,
+            csrf_token=csrf_token,
+        ),
     )
-    return mark_safe("".join(parts))

@@ -56,3 +56,11 @@ def decision_form(context, join_request, form, next_url) -> str:
         next_url=next_url,
         csrf_token=context.get("csrf_token"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def inbox_request(context, join_request, next_url) -> str:
+    """A pending request's card in the inbox (see communities.fragments)."""
+    return fragments.inbox_request_html(
+        join_request=join_request, next_url=next_url, csrf_token=context.get("csrf_token")
+    )
