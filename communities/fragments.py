@@ -16,7 +16,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from submit_once.forms import TOKEN_FIELD
+from communities.forms import DecisionForm
+from submit_once.forms import TOKEN_FIELD, new_token
 
 
 def _translated(message: str, **values) -> SafeString:
@@ -89,24 +90,8 @@ _DECISION_FORM = (
 )
 
 
-def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> SafeString:
-    """The form that approves or declines ``join_request`` (a ``DecisionForm``, bound or not,
-    with its errors), posted to the request's page, which then goes to ``next_url``. The
-    message field is described by its help text and, when it has one, its error; the buttons
-    name the requester."""
-    token = form[TOKEN_FIELD]
-    token_value = token.value()
-    message = form["message"]
-    message_id = message.auto_id
-    message_errors = message.errors
-    value = message.value()
-    member = join_request.member.display_name
-    invalid = bool(message_errors)
-    csrf = ""
-    if csrf_token and csrf_token != "NOTPROVIDED":  # as {% csrf_token %}
-        csrf = format_html(
-            '  <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n', csrf_token
-        )
+def _form_alerts(form) -> SafeString:
+    """What a decision sent without a choice, or refused as a whole, says above the form."""
     alerts = []
     if form.errors:
         if form["decision"].errors:
@@ -123,26 +108,61 @@ def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> Safe
                     _errors_text(form.non_field_errors()),
                 )
             )
+    return mark_safe("".join(alerts))
+
+
+def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> SafeString:
+    """The form that approves or declines ``join_request``, posted to the request's page,
+    which then goes to ``next_url``: ``form`` is a ``DecisionForm`` shown again (bound, with its
+    errors), or None for a blank one. The message field is described by its help text and, when
+    it has one, its error; the buttons name the requester."""
+    if form is None:
+        # Written without building the form (the inbox shows fifty): the names and ids Django
+        # gives a DecisionForm's fields under this prefix, which the request's page reads.
+        prefix = DecisionForm.prefix_for(join_request)
+        token_name = f"{prefix}-{TOKEN_FIELD}"
+        token_id, token_value = f"id_{token_name}", new_token()
+        message_name = f"{prefix}-message"
+        message_id = f"id_{message_name}"
+        label = DecisionForm.base_fields["message"].label
+        help_text = DecisionForm.base_fields["message"].help_text
+        decision_name = f"{prefix}-decision"
+        message_errors, value, alerts = [], "", ""
+    else:
+        token = form[TOKEN_FIELD]
+        token_name, token_id, token_value = token.html_name, token.auto_id, token.value()
+        message = form["message"]
+        message_name, message_id = message.html_name, message.auto_id
+        label, help_text = message.label, message.help_text
+        decision_name = form.add_prefix("decision")
+        message_errors, value, alerts = message.errors, message.value(), _form_alerts(form)
+    member = join_request.member.display_name
+    invalid = bool(message_errors)
+    csrf = ""
+    if csrf_token and csrf_token != "NOTPROVIDED":  # as {% csrf_token %}
+        csrf = format_html(
+            '  <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n', csrf_token
+        )
     return format_html(
         _DECISION_FORM,
         action=reverse("communities:request_detail", args=[join_request.pk]),
         csrf=csrf,
         next_url=next_url,
-        token_name=token.html_name,
+        token_name=token_name,
         # As the token's HiddenInput: no value attribute for an empty value.
         token_value=format_html(' value="{}"', token_value)
         if token_value not in (None, "")
         else "",
-        token_id=token.auto_id,
-        alerts=mark_safe("".join(alerts)),
+        token_id=token_id,
+        alerts=alerts,
         id=message_id,
-        label=str(message.label),
-        name=message.html_name,
+        label=str(label),
+        name=message_name,
         invalid_class=" is-invalid" if invalid else "",
         invalid_attr=mark_safe('aria-invalid="true" ') if invalid else "",
         error_ref=format_html(" {}_error", message_id) if invalid else "",
         value=value if value is not None else "",
-        help=str(message.help_text),
+        help=str(help_text),
         error=format_html(
             '    <div id="{}_error" class="invalid-feedback d-block">{}</div>\n',
             message_id,
@@ -150,7 +170,7 @@ def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> Safe
         )
         if invalid
         else "",
-        decision=form.add_prefix("decision"),
+        decision=decision_name,
         approve=_translated("Approve %(member)s", member=member),
         decline=_translated("Decline %(member)s", member=member),
     )
@@ -178,7 +198,7 @@ _INBOX_REQUEST = (
 def inbox_request_html(*, join_request, next_url: str, csrf_token) -> SafeString:
     """A pending request as the inbox shows it: who asks to join which community, when, its
     place on the waiting list while the community is full, the requester's profile, their
-    motivation and the decision form (``join_request.decision_form``)."""
+    motivation and a blank decision form."""
     member = join_request.member
     full = ""
     if join_request.community_is_full:
@@ -205,7 +225,7 @@ def inbox_request_html(*, join_request, next_url: str, csrf_token) -> SafeString
         motivation=linebreaksbr(join_request.motivation, autoescape=True),
         form=decision_form_html(
             join_request=join_request,
-            form=join_request.decision_form,
+            form=None,
             next_url=next_url,
             csrf_token=csrf_token,
         ),

@@ -265,10 +265,6 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/my_requests.html", {"join_requests": join_requests})
 
 
-def _decision_prefix(join_request: JoinRequest) -> str:
-    return f"request-{join_request.pk}"
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     badge = request_inbox_badge(request)
@@ -280,11 +276,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         per_page=INBOX_PAGE_SIZE,
         pending_count=badge.pending,  # the same count as the navbar's: counted once
     )
-    join_requests = page.object_list
-    for join_request in join_requests:
-        join_request.decision_form = DecisionForm(prefix=_decision_prefix(join_request))
     context = {
-        "join_requests": join_requests,
+        "join_requests": page.object_list,
         "page": page,
         # Masked once for the page's fifty forms: the context processor's lazy token is masked
         # anew (32 random characters) at each {% csrf_token %}.
@@ -301,7 +294,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_decide_requests(request.user, join_request.community):
         # The requester knows their request, but deciding it is not theirs to do.
         raise PermissionDenied
-    form = DecisionForm(request.POST or None, prefix=_decision_prefix(join_request))
+    form = DecisionForm(request.POST or None, prefix=DecisionForm.prefix_for(join_request))
     if request.method == "POST" and form.is_valid():
         next_url = safe_next(request, reverse("communities:inbox"))
         _decide(request, join_request, form, next_url)
