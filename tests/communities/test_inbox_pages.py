@@ -1,6 +1,7 @@
 """The join-request inbox at scale: paginated, with waiting-list places counted for the page's
 requests only (right per community, whatever the page)."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -138,3 +139,22 @@ def test_page_links_name_each_page_and_mark_the_current_one(client, english):
     current = '<li class="page-item active" aria-current="page"><span class="page-link">2</span>'
     assert current in html
     assert '<a class="page-link" href="?page=3" aria-label="Page 3">3</a>' in html
+
+
+def test_the_inbox_writes_each_blank_form_as_a_decision_form_would_render():
+    """The inbox writes its fifty blank forms without building them: the markup (names, ids,
+    labels, help text) is the one of a DecisionForm under the request's prefix, which the
+    request's page reads back; only the one-time tokens differ."""
+    from communities import fragments
+    from communities.forms import DecisionForm
+
+    join_request = JoinRequestFactory()
+
+    def written(form):
+        html = fragments.decision_form_html(
+            join_request=join_request, form=form, next_url="/demandes/", csrf_token="csrf"
+        )
+        return re.sub(r'(submit_token" value=")[^"]+"', r'\1TOKEN"', html)
+
+    built = DecisionForm(prefix=DecisionForm.prefix_for(join_request))
+    assert written(None) == written(built)
