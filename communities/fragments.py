@@ -20,12 +20,12 @@ from communities.forms import DecisionForm
 from submit_once.forms import TOKEN_FIELD, new_token
 
 
-def _translated(message: str, **values) -> SafeString:
-    """``{% blocktranslate %}``: the translation as is, the values escaped."""
-    text = gettext(message)
+def _translated(translation: str, **values) -> SafeString:
+    """A translation as ``{% blocktranslate %}`` writes it: as is, its values escaped. (The
+    callers call gettext themselves, so that makemessages finds the messages.)"""
     if values:
-        text = text % {name: conditional_escape(value) for name, value in values.items()}
-    return mark_safe(text)
+        translation %= {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(translation)
 
 
 def requester_profile_html(requester) -> SafeString:
@@ -42,16 +42,16 @@ def requester_profile_html(requester) -> SafeString:
         '  <dt class="col-sm-4">{}</dt><dd class="col-sm-8">{}</dd>\n'
         '  <dt class="col-sm-4">{}</dt><dd class="col-sm-8"><a href="mailto:{}">{}</a></dd>\n'
         "</dl>",
-        _translated("Job title"),
+        _translated(gettext("Job title")),
         requester.job_title or "—",
-        _translated("Organisation"),
+        _translated(gettext("Organisation")),
         requester.organisation or "—",
         organisation_type,
-        _translated("Administrative region"),
+        _translated(gettext("Administrative region")),
         requester.region_label or "—",
-        _translated("Areas of expertise"),
+        _translated(gettext("Areas of expertise")),
         linebreaksbr(requester.expertise or "—", autoescape=True),
-        _translated("E-mail address"),
+        _translated(gettext("E-mail address")),
         requester.email,
         requester.email,
     )
@@ -98,7 +98,7 @@ def _form_alerts(form) -> SafeString:
             alerts.append(
                 format_html(
                     '  <div class="alert alert-danger" role="alert">{}</div>\n',
-                    _translated("Choose to approve or decline the request."),
+                    _translated(gettext("Choose to approve or decline the request.")),
                 )
             )
         if form.non_field_errors():
@@ -171,8 +171,8 @@ def decision_form_html(*, join_request, form, next_url: str, csrf_token) -> Safe
         if invalid
         else "",
         decision=decision_name,
-        approve=_translated("Approve %(member)s", member=member),
-        decline=_translated("Decline %(member)s", member=member),
+        approve=_translated(gettext("Approve %(member)s"), member=member),
+        decline=_translated(gettext("Decline %(member)s"), member=member),
     )
 
 
@@ -205,7 +205,7 @@ def inbox_request_html(*, join_request, next_url: str, csrf_token) -> SafeString
         full = format_html(
             '      <span class="badge text-bg-warning">{}</span>\n',
             _translated(
-                "Community full: waiting list position %(position)s",
+                gettext("Community full: waiting list position %(position)s"),
                 position=localize(join_request.position),
             ),
         )
@@ -214,14 +214,14 @@ def inbox_request_html(*, join_request, next_url: str, csrf_token) -> SafeString
         _INBOX_REQUEST,
         pk=join_request.pk,
         heading=_translated(
-            "%(member)s asks to join %(community)s",
+            gettext("%(member)s asks to join %(community)s"),
             member=member.display_name,
             community=join_request.community.name,
         ),
-        sent=_translated("Sent on %(date)s", date=sent_on),
+        sent=_translated(gettext("Sent on %(date)s"), date=sent_on),
         full=full,
         profile=requester_profile_html(member),
-        motivation_title=_translated("Motivation"),
+        motivation_title=_translated(gettext("Motivation")),
         motivation=linebreaksbr(join_request.motivation, autoescape=True),
         form=decision_form_html(
             join_request=join_request,
