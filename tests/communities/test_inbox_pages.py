@@ -158,3 +158,24 @@ def test_the_inbox_writes_each_blank_form_as_a_decision_form_would_render():
 
     built = DecisionForm(prefix=DecisionForm.prefix_for(join_request))
     assert written(None) == written(built)
+
+
+def test_the_inbox_escapes_what_requesters_wrote(client, english):
+    community = _full_community("Voirie")
+    requester = UserFactory(
+        first_name="<b>Zoé</b>",
+        last_name="O'Neil",
+        job_title="<i>Ingé</i>",
+        expertise="a\n<u>b</u>",
+    )
+    JoinRequestFactory(community=community, member=requester, motivation="<script>x</script>\nfin")
+    client.force_login(UserFactory(is_staff=True))
+
+    html = page_text(client.get(reverse("communities:inbox")))
+
+    assert "<b>Zoé" not in html and "<i>Ingé" not in html and "<u>b" not in html
+    assert "<script>x" not in html
+    assert "&lt;b&gt;Zoé&lt;/b&gt; O&#x27;Neil asks to join Voirie" in html
+    assert "Approve &lt;b&gt;Zoé&lt;/b&gt; O&#x27;Neil" in html
+    assert "&lt;script&gt;x&lt;/script&gt;<br>fin" in html
+    assert "a<br>&lt;u&gt;b&lt;/u&gt;" in html
