@@ -2,7 +2,7 @@
 requester's profile, the decision form, and the card that holds them with the request. The
 inbox repeats them for each of its fifty requests; in templates, at a dozen Python calls for
 each variable or tag, the fifty cards took three quarters of the page's time, and written here,
-as Django admin writes its paginator links, they take a third of what they took. The markup is
+as Django admin writes its paginator links, they take under a quarter of that. The markup is
 what the templates wrote (labels, ids, ``aria-*``); the request page shows the profile and the
 form through the ``requester_profile`` and ``decision_form`` tags.
 
@@ -41,12 +41,12 @@ def _format_html(format_string: str, *args, **kwargs) -> SafeString:
     )
 
 
-def _translated(translation: str, **values) -> SafeString:
+def _translated(text: str, **values) -> SafeString:
     """A translation as ``{% blocktranslate %}`` writes it: as is, its values escaped. (The
     callers call gettext themselves, so that makemessages finds the messages.)"""
     if values:
-        translation %= {name: _escaped(value) for name, value in values.items()}
-    return mark_safe(translation)
+        text %= {name: _escaped(value) for name, value in values.items()}
+    return mark_safe(text)
 
 
 @functools.lru_cache(maxsize=8)
