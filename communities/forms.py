@@ -33,6 +33,10 @@ class DecisionForm(SubmitOnceMixin, forms.Form):
     APPROVE = "approve"
     DECLINE = "decline"
 
+    @staticmethod
+    def prefix_for(join_request) -> str:
+        return f"request-{join_request.pk}"
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(APPROVE, _("Approve")), (DECLINE, _("Decline"))],

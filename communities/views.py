@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aimq_portal import fragments
 from aimq_portal.redirects import safe_next
 from communities import cards, permissions, selectors, services
+from communities.context_processors import request_inbox_badge
 from communities.forms import DecisionForm, JoinRequestForm, RemovalForm
 from communities.models import Community, JoinRequest, Membership
 from communities.selectors import ViewerStatus
@@ -277,21 +279,25 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/my_requests.html", {"join_requests": join_requests})
 
 
-def _decision_prefix(join_request: JoinRequest) -> str:
-    return f"request-{join_request.pk}"
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    if not selectors.lead_inbox_badge(user=request.user).shown:
+    badge = request_inbox_badge(request)
+    if not badge.shown:
         raise PermissionDenied
     page = selectors.lead_inbox_page(
-        user=request.user, page_number=request.GET.get("page"), per_page=INBOX_PAGE_SIZE
+        user=request.user,
+        page_number=request.GET.get("page"),
+        per_page=INBOX_PAGE_SIZE,
+        pending_count=badge.pending,  # the same count as the navbar's: counted once
     )
-    join_requests = page.object_list
-    for join_request in join_requests:
-        join_request.decision_form = DecisionForm(prefix=_decision_prefix(join_request))
-    return render(request, "communities/inbox.html", {"join_requests": join_requests, "page": page})
+    context = {
+        "join_requests": page.object_list,
+        "page": page,
+        # Masked once for the page's fifty forms: the context processor's lazy token is masked
+        # anew (32 random characters) at each {% csrf_token %}.
+        "csrf_token": get_token(request),
+    }
+    return render(request, "communities/inbox.html", context)
 
 
 @login_required
@@ -302,7 +308,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_decide_requests(request.user, join_request.community):
         # The requester knows their request, but deciding it is not theirs to do.
         raise PermissionDenied
-    form = DecisionForm(request.POST or None, prefix=_decision_prefix(join_request))
+    form = DecisionForm(request.POST or None, prefix=DecisionForm.prefix_for(join_request))
     if request.method == "POST" and form.is_valid():
         next_url = safe_next(request, reverse("communities:inbox"))
         _decide(request, join_request, form, next_url)

@@ -134,6 +134,15 @@ phone_validator = RegexValidator(
 )
 
 
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of ``value`` among ``choices``, or the value itself when it is none of them
+    (as ``get_FOO_display()``)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class User(AbstractUser):
     """A member of the association. The profile lives on the user: one row, no N+1."""
 
@@ -246,6 +255,18 @@ class User(AbstractUser):
         if self.closed_at is not None:
             return gettext("Former member")
         return self.get_full_name() or self.email
+
+    @property
+    def region_label(self) -> str:
+        """What ``get_region_display()`` shows, read from the enum: Django's method builds a
+        dict of all the choices (translating the 17 names) at each call, and the inbox shows
+        fifty requesters."""
+        return _choice_label(Region, self.region)
+
+    @property
+    def organisation_type_label(self) -> str:
+        """What ``get_organisation_type_display()`` shows; see ``region_label``."""
+        return _choice_label(OrganisationType, self.organisation_type)
 
     @property
     def is_closed(self) -> bool:

@@ -1,6 +1,6 @@
 from django import template
 
-from communities import cards, selectors
+from communities import cards, fragments, selectors
 from communities.models import JoinRequestStatus
 
 register = template.Library()
@@ -39,3 +39,28 @@ def front_door_communities() -> str:
     """The public home page's communities: mandate, leads, seats left or waiting list. The
     same for every visitor, so rendered once per language (see communities.cards)."""
     return cards.front_door_html()
+
+
+@register.simple_tag
+def requester_profile(requester) -> str:
+    """A requester's profile as leads read it (see communities.fragments)."""
+    return fragments.requester_profile_html(requester)
+
+
+@register.simple_tag(takes_context=True)
+def decision_form(context, join_request, form, next_url) -> str:
+    """The form that approves or declines ``join_request`` (see communities.fragments)."""
+    return fragments.decision_form_html(
+        join_request=join_request,
+        form=form,
+        next_url=next_url,
+        csrf_token=context.get("csrf_token"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def inbox_request(context, join_request, next_url) -> str:
+    """A pending request's card in the inbox (see communities.fragments)."""
+    return fragments.inbox_request_html(
+        join_request=join_request, next_url=next_url, csrf_token=context.get("csrf_token")
+    )

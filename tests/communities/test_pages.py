@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 # Session, user, the navbar's inbox badge, then the page's own fixed queries.
 LIST_QUERIES = 8  # 7, plus the count of the paginated list
 DETAIL_QUERIES = 12  # 11, plus one for its meetings (meetings_tags.community_meetings)
-INBOX_QUERIES = 8  # session, user, badge, then the page: count, ranks, rows, seats taken
+# The inbox pages through as many requests as its badge counts: one count, then one query for
+# the page's rows with their places and seats taken.
+INBOX_QUERIES = 4  # session, user, badge (its count pages the list), the page's rows
 
 
 def _busy_communities(count: int, *, viewer) -> list[Community]:

@@ -99,3 +99,22 @@ def test_refused_input_does_not_show_as_the_members_name(member_client, member):
     # The navbar's member menu is titled with the saved name.
     assert f'data-bs-toggle="dropdown" aria-expanded="false">{saved_name}</button>' in html
     assert 'value="Zoé"' in html
+
+
+def test_region_and_organisation_type_labels_are_what_django_displays():
+    from django.utils import translation
+
+    from members.models import OrganisationType, User
+
+    cases = [
+        User(region=Region.ESTRIE, organisation_type=OrganisationType.MRC),
+        User(region="", organisation_type=""),
+        User(region="99", organisation_type="gone"),  # a value no longer among the choices
+    ]
+    for language in ("fr-ca", "en"):
+        with translation.override(language):
+            for user in cases:
+                assert str(user.region_label) == str(user.get_region_display())
+                assert str(user.organisation_type_label) == str(
+                    user.get_organisation_type_display()
+                )
