@@ -1899,6 +1899,9 @@ PORTAL: list[Entry] = [
         kwargs=_a_poll,
         state=_poll_state,
     ),
+    Entry("scheduling:edit", "GET", _A_MODERATORS_200, kwargs=_a_poll, a_page=True),
+    # An empty form: leads and staff get it back with its errors, nothing saved.
+    Entry("scheduling:edit", "POST", _A_MODERATORS_200, kwargs=_a_poll, state=_poll_state),
     Entry("scheduling:schedule", "GET", _A_MODERATORS_200, kwargs=_a_poll_option, a_page=True),
     Entry(
         "scheduling:schedule",
