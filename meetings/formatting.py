@@ -10,12 +10,15 @@ they show as typed. The HTML that comes out is then cleaned by nh3 to that short
 (and ``href`` on links, with http, https and mailto only), so nothing a lead types can become a
 script, a style or a tracking image, whatever the Markdown library does."""
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
-import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
@@ -29,6 +32,8 @@ _BARE_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'»]")
 def _linkify_bare_urls(state) -> None:
     """A core rule: turns bare https:// addresses in text (outside links) into links, so the
     library needs no linkify dependency."""
+    from markdown_it.token import Token
+
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -56,13 +61,21 @@ def _linkify_bare_urls(state) -> None:
         block.children = children
 
 
-def _text(content: str) -> Token:
+def _text(content: str) -> "Token":
+    from markdown_it.token import Token
+
     token = Token("text", "", 0)
     token.content = content
     return token
 
 
-def _parser() -> MarkdownIt:
+@functools.cache
+def _parser() -> "MarkdownIt":
+    """Built on first use: markdown-it (and nh3) are loaded by the processes that format a
+    text, not by every web worker (a page whose formatted parts come from the fragments cache
+    never needs them)."""
+    from markdown_it import MarkdownIt
+
     # "zero" enables nothing; each rule below is one of the formats listed above. breaks: a
     # single line break is kept as typed (<br>), as people who never heard of Markdown expect.
     parser = MarkdownIt("zero", {"breaks": True, "html": False}).enable(
@@ -72,14 +85,13 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-_PARSER = _parser()
-
-
 def to_html(text: str) -> SafeString:
     """The typed text as safe HTML: formatted, then cleaned to the short list of tags."""
     if not (text or "").strip():
         return mark_safe("")
-    html = _PARSER.render(text)
+    import nh3
+
+    html = _parser().render(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -27,6 +27,8 @@ LAZY = {
     "pypdf": "search.extraction (an upload's text)",
     "xml.etree.ElementTree": "search.extraction (an upload's text)",
     "icalendar": "meetings.ics (the feed and the invitations)",
+    "markdown_it": "meetings.formatting (an agenda, minutes or a text as typed)",
+    "nh3": "meetings.formatting (the formatted text's cleaning)",
 }
 
 SERVE_A_PAGE = """
