@@ -88,6 +88,16 @@ def poll_errors(
     return errors
 
 
+def _new_option(poll: DatePoll, option: OptionInput) -> PollOption:
+    return PollOption(
+        poll=poll,
+        starts_at=option.starts_at,
+        ends_at=option.ends_at,
+        format=option.format,
+        place=(option.place or "").strip(),
+    )
+
+
 def poll_create(
     *,
     community: Community,
@@ -119,16 +129,7 @@ def poll_create(
     with transaction.atomic():
         poll.save()
         PollOption.objects.bulk_create(
-            [
-                PollOption(
-                    poll=poll,
-                    starts_at=option.starts_at,
-                    ends_at=option.ends_at,
-                    format=option.format,
-                    place=(option.place or "").strip(),
-                )
-                for option in sorted(options, key=lambda o: o.starts_at)
-            ]
+            [_new_option(poll, option) for option in sorted(options, key=lambda o: o.starts_at)]
         )
         emails.notify_poll_opened(poll)
     return poll
@@ -212,17 +213,7 @@ def poll_update(
             PollOption.objects.bulk_update(changed, ["starts_at", "ends_at", "format", "place"])
             cleared_answers, _deleted = PollAnswer.objects.filter(option__in=changed).delete()
         PollOption.objects.bulk_create(
-            [
-                PollOption(
-                    poll=poll,
-                    starts_at=new.starts_at,
-                    ends_at=new.ends_at,
-                    format=new.format,
-                    place=(new.place or "").strip(),
-                )
-                for new in options
-                if new.pk is None
-            ]
+            [_new_option(poll, new) for new in options if new.pk is None]
         )
     return PollUpdate(poll=poll, cleared_answers=cleared_answers, removed_answers=removed_answers)
 
