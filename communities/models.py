@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from aimq_portal import page_cache
 from aimq_portal.validators import validate_single_line
 
 DEFAULT_CAPACITY = 15
@@ -41,10 +42,13 @@ def phase_of(status: str, opened_at: datetime | None) -> tuple[str, datetime | N
     new_ends_at = head_start_ends_at + timedelta(days=settings.COMMUNITIES_NEW_BADGE_DAYS)
     now = timezone.now()
     if now < head_start_ends_at:
-        return Phase.HEAD_START, head_start_ends_at
-    if now < new_ends_at:
-        return Phase.NEW, new_ends_at
-    return Phase.OPEN, None
+        phase, changes_at = Phase.HEAD_START, head_start_ends_at
+    elif now < new_ends_at:
+        phase, changes_at = Phase.NEW, new_ends_at
+    else:
+        phase, changes_at = Phase.OPEN, None
+    page_cache.expires_at(changes_at)
+    return phase, changes_at
 
 
 class Community(models.Model):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aimq_portal import fragments
+from aimq_portal import fragments, page_cache
 from aimq_portal.redirects import safe_next
 from communities import cards, permissions, selectors, services
 from communities.context_processors import request_inbox_badge
@@ -85,6 +85,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cache.per_viewer
 def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_community(request, _community_or_404(slug, request.user))
 

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from aimq_portal import page_cache
 from communities import permissions as community_permissions
 from communities.models import Community, Membership, Role
 from meetings.models import (
@@ -450,4 +451,9 @@ def community_page_meetings(
     )
     upcoming = [m for m in meetings if m.ends_at >= now]
     past = [m for m in reversed(meetings) if m.ends_at < now][:past_limit]
+    # An upcoming meeting moves to the past as it ends; a past one leaves the page a year on.
+    for meeting in upcoming:
+        page_cache.expires_at(meeting.ends_at)
+    for meeting in past:
+        page_cache.expires_at(meeting.ends_at + PAST_ON_COMMUNITY_PAGE)
     return upcoming, past

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aimq_portal import fragments
+from aimq_portal import fragments, page_cache
 from aimq_portal.spreadsheets import spreadsheet_cell
 from communities.models import Community
 from meetings import formatting, ics, permissions, selectors, services
@@ -77,6 +77,7 @@ def _render_detail(
     else:
         rsvp = selectors.rsvp_of(meeting=meeting, member=user) if can_answer else None
     answers_open = not meeting.is_cancelled and now < meeting.starts_at
+    page_cache.expires_at(meeting.starts_at)  # answers close, the leads' links change
     seat_request = (
         selectors.seat_request_of(meeting=meeting, member=user)
         # With nobody waiting and no seat offered, the viewer holds no place in line either.
@@ -86,6 +87,8 @@ def _render_detail(
     offer = seat_request if seat_request and seat_request.status == "offered" else None
     if offer is not None and offer.offer_expires_at <= now:
         offer = None  # expired, the sweep has not come by yet: the next answer settles it
+    if offer is not None:
+        page_cache.expires_at(offer.offer_expires_at)
     if rsvp_form is None and can_answer and answers_open:
         initial = {}
         if rsvp is not None:
@@ -170,6 +173,7 @@ def _details_fragment_key(context: dict) -> str:
     )
 
 
+@page_cache.per_viewer
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _meeting_or_404(pk))
 

@@ -9,4 +9,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("E-mails")
 
     def ready(self) -> None:
+        from aimq_portal import page_cache
         from notifications import builders  # noqa: F401  (registers the rendered kind)
+        from notifications.models import OutboxMessage
+
+        # The relay writes a row per e-mail; no page kept whole shows the outbox.
+        page_cache.unshown_table(OutboxMessage._meta.db_table)

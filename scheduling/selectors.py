@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from aimq_portal import page_cache
 from communities.models import Community, Membership
 from members.models import User
 from scheduling.models import Choice, DatePoll, PollAnswer, PollOption
@@ -27,11 +28,14 @@ def poll_list(*, community: Community) -> QuerySet[DatePoll]:
 
 def open_polls(*, community: Community) -> list[DatePoll]:
     """The polls still taking answers, the one closing soonest first: one query."""
-    return list(
+    polls = list(
         DatePoll.objects.filter(
             community=community, closed_at__isnull=True, closes_at__gt=timezone.now()
         ).order_by("closes_at", "pk")
     )
+    for poll in polls:
+        page_cache.expires_at(poll.closes_at)  # the poll leaves the list as it closes
+    return polls
 
 
 def poll_for(*, community: Community, pk: int) -> DatePoll | None:

@@ -5,6 +5,7 @@ communities), and both readings must cost the same number of queries."""
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -26,9 +27,10 @@ FEW, MANY = 3, 20
 
 
 def _count(client, url: str) -> int:
-    # The cost of rendering the page, not of reading shared fragments back from the cache.
+    # The cost of rendering the page, not of reading shared fragments back from the cache, nor
+    # of serving a page kept whole (one query: tests/test_page_cache.py).
     caches["fragments"].clear()
-    with CaptureQueriesContext(connection) as queries:
+    with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)

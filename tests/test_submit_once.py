@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from aimq_portal import page_cache
 from communities.models import Decision, DecisionAction, JoinRequest
 from meetings.models import FollowUpDocument, Meeting, Rsvp
 from members.models import User
@@ -91,12 +92,18 @@ def test_scheduling_a_meeting_twice_with_one_token_creates_one_meeting(
     url = reverse("meetings:schedule", args=[community.slug])
     data = {**_meeting_data(), TOKEN_FIELD: token_in(lead_client.get(url))}
 
-    with django_capture_on_commit_callbacks() as invitations:
+    with django_capture_on_commit_callbacks() as callbacks:
         first = lead_client.post(url, data)
         second = lead_client.post(url, data)
 
     meeting = Meeting.objects.get()
     assert first["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    invitations = [
+        callback
+        for callback in callbacks
+        # The page cache's own (a new data version once the transaction commits).
+        if getattr(callback, "func", None) is not page_cache.new_version_on_commit
+    ]
     assert len(invitations) == 1  # the members are invited once
     assert_sent_back_to(second, reverse("meetings:detail", args=[meeting.pk]), lead_client)
 

@@ -305,6 +305,9 @@ else:
 # the "fragments" cache: the same Redis when one is configured, else each process's memory.
 # Their version key lives in the shared "default" cache, so a change made in one process (a
 # gunicorn worker, the Celery worker) makes every process render again.
+# A member's community and meeting pages are kept whole per viewer until data changes or the
+# clock changes them (aimq_portal.page_cache), in the "default" cache beside its data version.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 CACHES["fragments"] = (
     {
         **CACHES["default"],

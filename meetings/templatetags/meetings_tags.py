@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from aimq_portal import fragments
+from aimq_portal import fragments, page_cache
 from meetings import formatting, ics, selectors
 from meetings.wording import hours_words
 
@@ -80,6 +80,7 @@ def add_to_calendar_links(context, meeting, include_private: bool) -> dict:
     with what the visitor may see of the meeting; none for a meeting cancelled or over."""
     if meeting.is_cancelled or meeting.ends_at <= timezone.now():
         return {}
+    page_cache.expires_at(meeting.ends_at)  # the links go as the meeting ends
     request = context.get("request")
     page_url = request.build_absolute_uri(meeting_url(meeting)) if request else ""
     return ics.add_to_calendar_links(meeting, include_private=include_private, page_url=page_url)
