@@ -124,13 +124,19 @@ def _registered(connection) -> bool:
     )
 
 
+def _changed_rows(sql: str, cursor) -> bool:
+    """False for a write that changed no row (a sweep with nothing due), which leaves the pages
+    as they were. With RETURNING, SQLite counts the rows only once they are fetched: such a
+    statement counts as a change."""
+    return cursor.rowcount != 0 or "RETURNING" in sql
+
+
 def record_writes(execute, sql, params, many, context):
     """An execute wrapper (installed on every connection): a statement that changed rows (or
     may have: -1, unknown) sets a new data version, at once in autocommit, else when its
     transaction commits."""
     result = execute(sql, params, many, context)
-    # A write that changed no row (a sweep with nothing due) leaves the pages as they were.
-    if _is_write(sql) and context["cursor"].rowcount != 0:
+    if _is_write(sql) and _changed_rows(sql, context["cursor"]):
         connection = context["connection"]
         if connection.in_atomic_block:
             # Seen by this connection's own reads before the commit (a test's transaction).

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from aimq_portal import page_cache
 from communities.models import Community, CommunityStatus
-from meetings.models import Meeting, SeatRequest
+from meetings.models import Meeting, Rsvp, SeatRequest
 from scheduling.models import DatePoll
 from tests.factories import (
     CommunityFactory,
@@ -164,6 +164,19 @@ def test_a_change_shows_at_once_whatever_wrote_it(rename, community, member, mee
         page = _page(client, url)
         assert "Plan d&#x27;intervention" in page and "Bilan des actifs" not in page
         assert page == _fresh(client, url, settings)
+
+
+def test_a_new_row_shows_at_once(community, member, meeting):
+    """An INSERT … RETURNING: SQLite tells how many rows it wrote only once they are read."""
+    coming = MembershipFactory(
+        community=community, member=UserFactory(first_name="Odile", last_name="Ouverte")
+    ).member
+    client = _signed_in(member)
+    assert "Odile Ouverte" not in _page(client, _meeting_url(meeting))
+
+    Rsvp.objects.create(meeting=meeting, member=coming, response="in_person")
+
+    assert "Odile Ouverte" in _page(client, _meeting_url(meeting))
 
 
 def test_a_leads_edit_through_the_form_shows_on_the_members_page(community, member, lead, meeting):
@@ -367,19 +380,17 @@ def test_a_seat_offer_leaves_the_kept_page_as_it_expires(community, member, meet
 # --- Other connections, committed or not (PostgreSQL) -----------------------------------------
 
 
-def _in_another_connection(work, *, hold: threading.Event | None = None) -> threading.Thread:
-    done = threading.Event()
+def _in_another_connection(work) -> threading.Thread:
+    """Runs ``work`` in a thread, so on a connection of its own (as another process would)."""
 
     def run():
         try:
-            work(hold)
+            work()
         finally:
             connection.close()
-            done.set()
 
     thread = threading.Thread(target=run)
     thread.start()
-    thread.done = done
     return thread
 
 
@@ -393,7 +404,7 @@ def test_a_change_committed_by_another_connection_shows_once_committed():
     _page(client, url)
     written, commit = threading.Event(), threading.Event()
 
-    def rename(hold):
+    def rename():
         with transaction.atomic():
             Meeting.objects.filter(pk=meeting.pk).update(title="Plan d'intervention")
             written.set()
@@ -426,7 +437,7 @@ def test_a_commit_landing_while_a_page_renders_does_not_stay_behind(monkeypatch)
     def render_then_commit(*args, **kwargs):
         response = render(*args, **kwargs)
         rename = _in_another_connection(
-            lambda hold: Meeting.objects.filter(pk=meeting.pk).update(title="Plan d'intervention")
+            lambda: Meeting.objects.filter(pk=meeting.pk).update(title="Plan d'intervention")
         )
         rename.join(timeout=10)
         return response
