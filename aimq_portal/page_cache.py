@@ -10,14 +10,17 @@ viewer's page and serves it again while both of these hold:
   worker or a management command) sets a new data version once it commits, through an execute
   wrapper on every database connection. A page is kept under the version read before its rows,
   so a write committed while it renders leaves it stale under an old version nobody asks for.
-  Sessions are the one table left out: a page never shows them.
+  A statement that changed no row counts for nothing, nor a write to a table no kept page reads
+  (sessions, the e-mail outbox, the reminders' log: ``unshown_table``).
 - **Not past its horizon.** What changes with the clock alone (a meeting starting or ending, a
   poll closing, a community's phase, a seat offer expiring) is declared where the decision is
   taken, with ``expires_at(when)``: the page is kept until the earliest such instant, and
   ``TIMEOUT`` at most.
 
 The key holds everything else a page varies with: the view and its path, the viewer, the
-language, the time zone and the host (absolute links). What a page must never repeat from one
+language, the time zone, the host (absolute links) and the release (a fingerprint of the
+project's code, templates, translations and static files: a deploy never serves a page the
+previous code rendered). What a page must never repeat from one
 response to the next is kept as a hole and made afresh at each serving (``fill_afresh``): the
 forms' CSRF token, masked anew as Django does (so a page is served again after a new CSRF
 secret, at each log-in, or to a client that keeps no cookie), and the one-time token of a
@@ -33,6 +36,7 @@ and reads the page again sees the change.
 import contextvars
 import functools
 import hashlib
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -196,11 +200,33 @@ class _Entry:
     content_type: str
 
 
+# What a release is made of, under the project's folder (not its libraries, data or tests).
+_RELEASE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".json")
+_NOT_RELEASE = {"var", "media", "tests", "docs", "bench", "node_modules", "__pycache__"}
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of the running code and what it renders with (names, sizes and times of
+    modification), read once per process: a few milliseconds at its first kept page. Pieces
+    cut around holes (``fill_afresh``) depend on the code too."""
+    digest = hashlib.blake2b(digest_size=12)
+    for directory, folders, files in os.walk(settings.BASE_DIR):
+        folders[:] = sorted(f for f in folders if f not in _NOT_RELEASE and not f.startswith("."))
+        for name in sorted(files):
+            if name.endswith(_RELEASE_SUFFIXES):
+                path = os.path.join(directory, name)
+                stat = os.stat(path)
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def _page_key(request: HttpRequest, view_name: str) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(
         repr(
             (
+                release(),
                 view_name,
                 request.path,
                 request.user.pk,

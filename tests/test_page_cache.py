@@ -126,6 +126,33 @@ def test_the_page_is_rendered_again_when_the_cache_is_off(community, member, set
     assert _queries(client, _community_url(community)) > 1
 
 
+def test_a_new_release_renders_the_pages_again(community, member, monkeypatch):
+    client = _signed_in(member)
+    _page(client, _community_url(community))
+    assert _queries(client, _community_url(community)) == 1
+
+    monkeypatch.setattr(page_cache, "release", lambda: "the next release")
+
+    assert _queries(client, _community_url(community)) > 1
+
+
+def test_the_release_follows_the_projects_files(tmp_path, settings):
+    template = tmp_path / "templates" / "page.html"
+    template.parent.mkdir()
+    template.write_text("<p>Avant</p>")
+    (tmp_path / "var").mkdir()
+    settings.BASE_DIR = tmp_path
+    page_cache.release.cache_clear()
+    try:
+        first = page_cache.release()
+        (tmp_path / "var" / "db.sqlite3").write_text("data, not code")
+        assert page_cache.release.__wrapped__() == first
+        template.write_text("<p>Après, corrigé</p>")
+        assert page_cache.release.__wrapped__() != first
+    finally:
+        page_cache.release.cache_clear()
+
+
 def test_a_query_string_is_rendered_and_not_kept(community, member):
     client = _signed_in(member)
     _page(client, _community_url(community) + "?utm_source=courriel")
