@@ -22,6 +22,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from aimq_portal import release
+
 # Entries of old fingerprints are never read again: a day is plenty for the live ones.
 TIMEOUT = 60 * 60 * 24
 
@@ -41,7 +43,12 @@ def rows_values(instances: Iterable[Model]) -> tuple:
 
 
 def fingerprint(*parts: object) -> str:
-    """A key for a fragment that shows ``parts``, in the active language and time zone."""
+    """A key for a fragment that shows ``parts``, in the active language and time zone, as
+    this release renders it."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((get_language(), timezone.get_current_timezone_name(), parts)).encode())
+    digest.update(
+        repr(
+            (release.fingerprint(), get_language(), timezone.get_current_timezone_name(), parts)
+        ).encode()
+    )
     return digest.hexdigest()

@@ -36,7 +36,6 @@ and reads the page again sees the change.
 import contextvars
 import functools
 import hashlib
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -51,6 +50,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from aimq_portal import release
 
 VERSION_KEY = "portal:data:version"
 # A page is kept this long at most; the data version and the horizon usually end it sooner.
@@ -200,33 +201,12 @@ class _Entry:
     content_type: str
 
 
-# What a release is made of, under the project's folder (not its libraries, data or tests).
-_RELEASE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".json")
-_NOT_RELEASE = {"var", "media", "tests", "docs", "bench", "node_modules", "__pycache__"}
-
-
-@functools.cache
-def release() -> str:
-    """A fingerprint of the running code and what it renders with (names, sizes and times of
-    modification), read once per process: a few milliseconds at its first kept page. Pieces
-    cut around holes (``fill_afresh``) depend on the code too."""
-    digest = hashlib.blake2b(digest_size=12)
-    for directory, folders, files in os.walk(settings.BASE_DIR):
-        folders[:] = sorted(f for f in folders if f not in _NOT_RELEASE and not f.startswith("."))
-        for name in sorted(files):
-            if name.endswith(_RELEASE_SUFFIXES):
-                path = os.path.join(directory, name)
-                stat = os.stat(path)
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 def _page_key(request: HttpRequest, view_name: str) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(
         repr(
             (
-                release(),
+                release.fingerprint(),
                 view_name,
                 request.path,
                 request.user.pk,

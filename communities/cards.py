@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from aimq_portal import release
 from communities import selectors
 from communities.models import Community, JoinRequest, Membership, Phase, phase_of
 from members.models import User
@@ -91,7 +92,15 @@ def _timeout(communities) -> dict:
 
 
 def _key(version: str, *parts) -> str:
-    return ":".join(["communities:cards", version, get_language() or "", *map(str, parts)])
+    return ":".join(
+        [
+            "communities:cards",
+            release.fingerprint(),  # a deploy renders the cards and reads the rows again
+            version,
+            get_language() or "",
+            *map(str, parts),
+        ]
+    )
 
 
 def cards_page(*, page_number, per_page: int) -> Page:
@@ -155,7 +164,7 @@ def community_detail(*, slug: str, user) -> Community | None:
     """``selectors.community_detail``, the community's own row, member count and leads read
     once per version (every change to them gives a new one); the visitor's status is read for
     them on each request."""
-    key = ":".join(["communities:row", current_version(), slug])
+    key = _key(current_version(), "row", slug)
     fragments = _fragments()
     row = fragments.get(key)
     if row is None:
@@ -169,7 +178,7 @@ def community_detail(*, slug: str, user) -> Community | None:
 def lead_inbox_badge(user) -> selectors.LeadInboxBadge:
     """The navbar's inbox badge, on every page a signed-in member sees, read once per version:
     it counts memberships and join requests, whose every change gives a new version."""
-    key = ":".join(["communities:badge", current_version(), str(user.pk), str(user.is_staff)])
+    key = _key(current_version(), "badge", user.pk, user.is_staff)
     fragments = _fragments()
     cached = fragments.get(key)
     if cached is not None:

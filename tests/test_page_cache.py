@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from aimq_portal import page_cache
+from aimq_portal import page_cache, release
 from communities.models import Community, CommunityStatus
 from meetings.models import Meeting, Rsvp, SeatRequest
 from scheduling.models import DatePoll
@@ -126,14 +126,20 @@ def test_the_page_is_rendered_again_when_the_cache_is_off(community, member, set
     assert _queries(client, _community_url(community)) > 1
 
 
-def test_a_new_release_renders_the_pages_again(community, member, monkeypatch):
+def test_a_new_release_renders_the_pages_and_fragments_again(community, member, monkeypatch):
+    """Kept pages, fragments and cards hold the release in their keys (aimq_portal.release)."""
     client = _signed_in(member)
-    _page(client, _community_url(community))
-    assert _queries(client, _community_url(community)) == 1
+    for url in (_community_url(community), reverse("communities:list")):
+        _page(client, url)
+    warm = {
+        url: _queries(client, url)
+        for url in (_community_url(community), reverse("communities:list"))
+    }
 
-    monkeypatch.setattr(page_cache, "release", lambda: "the next release")
+    monkeypatch.setattr(release, "fingerprint", lambda: "next-release")
 
-    assert _queries(client, _community_url(community)) > 1
+    assert _queries(client, _community_url(community)) > warm[_community_url(community)]
+    assert _queries(client, reverse("communities:list")) > warm[reverse("communities:list")]
 
 
 def test_the_release_follows_the_projects_files(tmp_path, settings):
@@ -142,15 +148,12 @@ def test_the_release_follows_the_projects_files(tmp_path, settings):
     template.write_text("<p>Avant</p>")
     (tmp_path / "var").mkdir()
     settings.BASE_DIR = tmp_path
-    page_cache.release.cache_clear()
-    try:
-        first = page_cache.release()
-        (tmp_path / "var" / "db.sqlite3").write_text("data, not code")
-        assert page_cache.release.__wrapped__() == first
-        template.write_text("<p>Après, corrigé</p>")
-        assert page_cache.release.__wrapped__() != first
-    finally:
-        page_cache.release.cache_clear()
+    first = release.fingerprint.__wrapped__()
+
+    (tmp_path / "var" / "db.sqlite3").write_text("data, not code")
+    assert release.fingerprint.__wrapped__() == first
+    template.write_text("<p>Après, corrigé</p>")
+    assert release.fingerprint.__wrapped__() != first
 
 
 def test_a_query_string_is_rendered_and_not_kept(community, member):
