@@ -1,8 +1,8 @@
 """Whole pages cached per viewer, valid until the data changes or the clock changes them.
 
-A member's community page or meeting page reads a dozen rows and renders them with their
-status, forms and links: most of its time goes to work whose result is the same as the last
-time this member looked, as long as nothing was written since. ``per_viewer`` keeps each
+A member's community page or meeting page, or a lead's inbox, reads rows and renders them with
+their status, forms and links: most of its time goes to work whose result is the same as the
+last time this viewer looked, as long as nothing was written since. ``per_viewer`` keeps each
 viewer's page and serves it again while both of these hold:
 
 - **No write since.** Every statement that writes (INSERT, UPDATE, DELETE, whatever issues it:

@@ -281,6 +281,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_cache.per_viewer  # staff come back to it often; it changes only when requests do
 def inbox(request: HttpRequest) -> HttpResponse:
     badge = request_inbox_badge(request)
     if not badge.shown:

@@ -21,6 +21,7 @@ from meetings.models import Meeting, Rsvp, SeatRequest
 from scheduling.models import DatePoll
 from tests.factories import (
     CommunityFactory,
+    JoinRequestFactory,
     LeadMembershipFactory,
     MeetingFactory,
     MembershipFactory,
@@ -243,7 +244,7 @@ def test_no_kept_page_reads_a_table_whose_writes_are_ignored(
     community, member, lead, meeting, settings
 ):
     """The tables left out of the data version (sessions, the e-mail outbox, the reminders'
-    log) must be tables no kept page reads, whoever reads it."""
+    log) must be tables no kept page reads (community, meeting, inbox), whoever reads it."""
     from meetings import services
 
     services.rsvp_set(meeting=meeting, member=member, response="in_person")
@@ -251,8 +252,15 @@ def test_no_kept_page_reads_a_table_whose_writes_are_ignored(
     settings.PAGE_CACHE_ENABLED = False  # every reading renders
     ignored = page_cache.ignored_tables()
     assert {"django_session", "notifications_outboxmessage"} <= ignored
-    for client in (_signed_in(member), _signed_in(lead), _signed_in(staff), Client()):
-        for url in (_community_url(community), _meeting_url(meeting)):
+    JoinRequestFactory(community=community)
+    pages = (_community_url(community), _meeting_url(meeting))
+    for client, urls in (
+        (_signed_in(member), pages),
+        (_signed_in(lead), (*pages, reverse("communities:inbox"))),
+        (_signed_in(staff), (*pages, reverse("communities:inbox"))),
+        (Client(), pages),
+    ):
+        for url in urls:
             with CaptureQueriesContext(connection) as captured:
                 _page(client, url)
             read = " ".join(query["sql"] for query in captured)
@@ -321,6 +329,45 @@ def test_the_forms_of_a_kept_page_carry_a_valid_token(member, meeting):
     )
 
     assert response.status_code == 302
+
+
+# --- The leads' inbox --------------------------------------------------------------------------
+
+
+def _form_of(page: str, join_request) -> dict:
+    """The hidden fields of ``join_request``'s decision form on the inbox page."""
+    start = page.index(f'action="{reverse("communities:request_detail", args=[join_request.pk])}')
+    form = page[start : page.index("</form>", start)]
+    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]+)"', form))
+
+
+def test_the_inbox_is_kept_and_each_serving_has_its_own_tokens(community, lead):
+    first = JoinRequestFactory(community=community, member__first_name="Rachel")
+    client = _signed_in(lead, enforce_csrf_checks=True)
+    url = reverse("communities:inbox")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        kept = client.get(url)
+    assert len(captured) == 1 and kept.context is None  # served from the cache
+    again = client.get(url).content.decode()
+    tokens = _form_of(kept.content.decode(), first)
+    token_name = f"request-{first.pk}-submit_token"
+    assert tokens[token_name] != _form_of(again, first)[token_name]
+
+    second = JoinRequestFactory(community=community, member__first_name="Samuel")
+    assert second.member.display_name in client.get(url).content.decode()
+
+    response = client.post(
+        reverse("communities:request_detail", args=[first.pk]),
+        {**tokens, f"request-{first.pk}-decision": "approve", "next": url},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(url, 302)]
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    page = response.content.decode()
+    assert reverse("communities:request_detail", args=[first.pk]) not in page
+    assert reverse("communities:request_detail", args=[second.pk]) in page
 
 
 # --- The clock alone --------------------------------------------------------------------------

@@ -305,8 +305,8 @@ else:
 # the "fragments" cache: the same Redis when one is configured, else each process's memory.
 # Their version key lives in the shared "default" cache, so a change made in one process (a
 # gunicorn worker, the Celery worker) makes every process render again.
-# A member's community and meeting pages are kept whole per viewer until data changes or the
-# clock changes them (aimq_portal.page_cache), in the "default" cache beside its data version.
+# A member's community and meeting pages and a lead's inbox are kept whole per viewer until
+# data changes or the clock changes them (aimq_portal.page_cache), in the "default" cache.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 CACHES["fragments"] = (
     {
