@@ -37,7 +37,6 @@ import contextvars
 import functools
 import hashlib
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,7 +50,7 @@ from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from aimq_portal import release
+from aimq_portal import release, versions
 
 VERSION_KEY = "portal:data:version"
 # A page is kept this long at most; the data version and the horizon usually end it sooner.
@@ -81,18 +80,12 @@ _IGNORED_TABLES_QUOTED: tuple[str, ...] = ('"django_session"',)
 
 
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add(): two processes starting at once agree on the first version.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+    return versions.current(VERSION_KEY)
 
 
 def new_version() -> None:
     """Every cached page is stale."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    versions.renew(VERSION_KEY)
 
 
 def unshown_table(table: str) -> None:

@@ -15,10 +15,9 @@ The version changes when the change is saved and again when its transaction comm
 visitor who read the old rows just before the commit cannot keep them under the new version.
 """
 
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from aimq_portal import release
+from aimq_portal import release, versions
 from communities import selectors
 from communities.models import Community, JoinRequest, Membership, Phase, phase_of
 from members.models import User
@@ -43,17 +42,11 @@ def _fragments():
 
 
 def current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add(): two processes starting at once agree on the first version.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+    return versions.current(VERSION_KEY)
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    versions.renew(VERSION_KEY)
 
 
 def invalidate() -> None:
