@@ -90,9 +90,24 @@ def pages() -> list[dict]:
         ),
         ("calendar feed", None, reverse("meetings:feed", args=[who["token"]]), "list"),
         # References, without a target: what any page costs a signed-in member before its own
-        # content (the privacy page: static text, the navbar, the session, the user), and the
-        # community page as a visitor sees it (as the baseline's detail page is read).
+        # content (the privacy page: static text, the navbar, the session, the user), the
+        # member pages when they are rendered rather than served from the page cache
+        # (aimq_portal.page_cache), and the community page as a visitor sees it.
         ("reference: privacy page, member", "member", reverse("privacy"), "detail"),
+        # The same member pages rendered (a query string is never served from the page cache):
+        # what a member's first reading costs, and each reading after any change.
+        (
+            "reference: community page, member, rendered",
+            "member",
+            reverse("communities:detail", args=[who["community"].slug]) + "?render",
+            "detail",
+        ),
+        (
+            "reference: meeting page, member, rendered",
+            "member",
+            reverse("meetings:detail", args=[who["meeting"].pk]) + "?render",
+            "detail",
+        ),
         (
             "reference: community page, visitor",
             None,
